@@ -1,0 +1,113 @@
+"""Curator admin for holdings: repositories, their reference levels, collections."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from archive.models import Collection, IdentifierScheme, Language, ReferenceLevel, Repository
+from archive.references import format_reference
+
+
+class ReferenceLevelInline(admin.TabularInline):
+    model = ReferenceLevel
+    extra = 0
+    fields = ["rank", "code", "name", "label", "separator"]
+
+
+@admin.register(Repository)
+class RepositoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "country", "status"]
+    list_filter = ["kind", "status", "country"]
+    search_fields = ["name", "short_name", "name_original", "identifier"]
+    inlines = [ReferenceLevelInline]
+    fieldsets = [
+        (None, {"fields": ["identifier", "name", "short_name", "name_original", "kind"]}),
+        ("Contact and location", {"fields": ["country", "location", "url", "description"]}),
+        ("Citation convention", {"fields": ["reference_template", "show_japanese_era"]}),
+        ("Publication", {"fields": ["status", "restricted"]}),
+    ]
+
+
+@admin.register(ReferenceLevel)
+class ReferenceLevelAdmin(admin.ModelAdmin):
+    list_display = ["name", "repository", "rank", "label", "separator"]
+    list_filter = ["repository"]
+    list_select_related = ["repository"]
+    search_fields = ["name", "code", "repository__name"]
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["indented_title", "level", "reference", "repository", "status", "date_edtf"]
+    list_filter = ["repository", "status", "custody_status"]
+    list_select_related = ["repository", "level", "parent"]
+    search_fields = ["title", "identifier", "reference_segment", "scope_and_content"]
+    autocomplete_fields = ["repository", "parent", "creator", "level"]
+    readonly_fields = ["full_reference"]
+    fieldsets = [
+        (
+            "Identity statement (ISAD(G) 3.1)",
+            {
+                "fields": [
+                    "identifier",
+                    "repository",
+                    "parent",
+                    "level",
+                    "reference_segment",
+                    "full_reference",
+                    "title",
+                    "date_edtf",
+                    "extent",
+                ]
+            },
+        ),
+        (
+            "Context (3.2)",
+            {
+                "fields": [
+                    "creator",
+                    "administrative_history",
+                    "custodial_history",
+                    "acquisition",
+                    "custody_status",
+                ]
+            },
+        ),
+        ("Content and structure (3.3)", {"fields": ["scope_and_content", "arrangement"]}),
+        (
+            "Conditions of access and use (3.4)",
+            {
+                "fields": [
+                    "access_conditions",
+                    "reproduction_conditions",
+                    "languages",
+                    "finding_aids",
+                ]
+            },
+        ),
+        ("Notes (3.6)", {"fields": ["notes"]}),
+        ("Publication", {"fields": ["status", "restricted"]}),
+    ]
+
+    @admin.display(description="title", ordering="tree_path")
+    def indented_title(self, obj: Collection) -> str:
+        return format_html("{}{}", "\u2003" * obj.depth, obj.title)
+
+    @admin.display(description="segment")
+    def reference(self, obj: Collection) -> str:
+        return obj.reference_segment
+
+    @admin.display(description="full reference")
+    def full_reference(self, obj: Collection) -> str:
+        return format_reference(obj) if obj.pk else "—"
+
+
+@admin.register(IdentifierScheme)
+class IdentifierSchemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "issuer"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "native_name"]
+    search_fields = ["name", "code", "native_name"]

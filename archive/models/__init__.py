@@ -1,0 +1,37 @@
+"""Models of the archive app: shared building blocks and the holdings."""
+
+from archive.models.base import (
+    CodeManager,
+    DatedModel,
+    IdentifiedManager,
+    IdentifiedModel,
+    Language,
+    PublicationStatus,
+    Publishable,
+    PublishableQuerySet,
+)
+from archive.models.holdings import (
+    Collection,
+    CustodyStatus,
+    IdentifierScheme,
+    ReferenceLevel,
+    Repository,
+    RepositoryKind,
+)
+
+__all__ = [
+    "CodeManager",
+    "Collection",
+    "CustodyStatus",
+    "DatedModel",
+    "IdentifiedManager",
+    "IdentifiedModel",
+    "IdentifierScheme",
+    "Language",
+    "PublicationStatus",
+    "Publishable",
+    "PublishableQuerySet",
+    "ReferenceLevel",
+    "Repository",
+    "RepositoryKind",
+]

@@ -1,0 +1,184 @@
+"""Building blocks shared by every app: publication state, visibility, identifiers and dates.
+
+Visibility is decided in one place. Each publishable model answers ``public_q(prefix)``: the
+``Q`` that selects the rows the public may see, optionally through a relation prefix, so that a
+query on documents can also ask "and its collection is public" without repeating the rule. The
+queryset method ``public()`` applies it, and every public path (pages, search, facets, API,
+harvesting, exports) goes through that method.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from archive.dates import DateError, date_bounds, format_date, normalize_date
+
+
+class PublicationStatus(models.TextChoices):
+    """Where a record is in the editorial workflow."""
+
+    DRAFT = "draft", "Draft"  # being written; only curators see it
+    REVIEW = "review", "In review"  # submitted by a contributor, awaiting a reviewer
+    PUBLISHED = "published", "Published"  # public, unless also restricted
+    WITHDRAWN = "withdrawn", "Withdrawn"  # was public; now a tombstone, never reused
+
+
+identifier_validator = RegexValidator(
+    r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$",
+    "Use lower-case letters, digits and single hyphens or dots (for example “rgani-52-1-596”).",
+)
+
+
+class PublishableQuerySet(models.QuerySet):
+    """Querysets of publishable records, with the one visibility rule."""
+
+    def public(self) -> Self:
+        """Only the records the public may see."""
+        return self.filter(self.model.public_q())
+
+    def visible_to(self, user: Any) -> Self:
+        """Everything for curators (staff), public records for everyone else."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.public()
+
+
+class IdentifiedManager(models.Manager.from_queryset(PublishableQuerySet)):
+    """Manager for records with a stable public ``identifier`` (their natural key)."""
+
+    def get_by_natural_key(self, identifier: str) -> models.Model:
+        return self.get(identifier=identifier)
+
+
+class Publishable(models.Model):
+    """A record with an editorial status, a restricted flag and a version for safe editing."""
+
+    status = models.CharField(
+        "publication status",
+        max_length=12,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    restricted = models.BooleanField(
+        "restricted",
+        default=False,
+        help_text="Restricted records stay hidden from the public even when published.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last modified", auto_now=True)
+    version = models.PositiveIntegerField(
+        "version",
+        default=1,
+        editable=False,
+        help_text="Increases with every save; a save based on an older version is refused.",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """The condition for public visibility, optionally through the relation ``prefix``."""
+        return Q(**{f"{prefix}status": PublicationStatus.PUBLISHED, f"{prefix}restricted": False})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED and not self.restricted
+
+
+class IdentifiedModel(Publishable):
+    """A publishable record with a stable, human-readable public identifier."""
+
+    identifier = models.CharField(
+        "identifier",
+        max_length=120,
+        unique=True,
+        validators=[identifier_validator],
+        help_text="Stable public identifier used in URLs and by partners; never reused.",
+    )
+
+    objects = IdentifiedManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple[str]:
+        return (self.identifier,)
+
+
+class DatedModel(models.Model):
+    """A record with a date statement kept in EDTF and derived, indexed bounds.
+
+    ``date_edtf`` holds what the curator stated; ``date_start`` and ``date_end`` are the
+    earliest and latest days it allows, derived on every save (see ``archive.signals``) so that
+    filters, facets and sorting use plain indexed date columns.
+    """
+
+    date_edtf = models.CharField(
+        "date",
+        max_length=100,
+        blank=True,
+        help_text=(
+            "EDTF (1956-10-19, 1956-09-03/1956-09-12, 1956~, 1955/..) or a Japanese era "
+            "date (Showa 31, 昭和31年10月19日), converted on save."
+        ),
+    )
+    date_start = models.DateField("earliest date", null=True, blank=True, editable=False)
+    date_end = models.DateField("latest date", null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.date_edtf = normalize_date(self.date_edtf)
+        except DateError as exc:
+            raise ValidationError({"date_edtf": str(exc)}) from exc
+
+    def derive_fields(self) -> None:
+        """Normalise the statement and derive the bounds (called before every save)."""
+        self.date_edtf = normalize_date(self.date_edtf)
+        self.date_start, self.date_end = date_bounds(self.date_edtf)
+
+    def uses_japanese_era(self) -> bool:
+        """Whether readers expect Japanese era years beside Gregorian ones."""
+        return False
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.date_edtf, japanese_era=self.uses_japanese_era())
+
+
+class CodeManager(models.Manager):
+    """Manager for vocabularies whose natural key is a ``code``."""
+
+    def get_by_natural_key(self, code: str) -> models.Model:
+        return self.get(code=code)
+
+
+class Language(models.Model):
+    """A language, by its ISO 639 code (BCP 47 primary subtag)."""
+
+    code = models.CharField("code", max_length=12, unique=True, help_text="ISO 639-1 or -3")
+    name = models.CharField("name", max_length=100)
+    native_name = models.CharField("native name", max_length=100, blank=True)
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)

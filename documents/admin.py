@@ -1,0 +1,257 @@
+"""Curator admin for documents, their parts, vocabularies and publications."""
+
+from django.contrib import admin
+
+from documents.models import (
+    Citation,
+    Copy,
+    DigitalObject,
+    Document,
+    DocumentRelation,
+    DocumentText,
+    DocumentType,
+    Identifier,
+    Place,
+    Publication,
+    PublicationCreator,
+    Subject,
+    TextLineage,
+)
+from people.models import AgentRole
+
+
+class DocumentTextInline(admin.StackedInline):
+    model = DocumentText
+    extra = 0
+    fields = [
+        ("key", "kind", "language", "order"),
+        "label",
+        "body",
+        "source",
+        ("side", "lineage", "lineage_position", "stage"),
+        ("status", "restricted"),
+    ]
+    autocomplete_fields = ["language", "side", "lineage"]
+
+
+class AgentRoleInline(admin.TabularInline):
+    model = AgentRole
+    extra = 0
+    fields = ["agent", "role", "name_as_written", "order", "note"]
+    autocomplete_fields = ["agent"]
+
+
+class CopyInline(admin.StackedInline):
+    model = Copy
+    extra = 0
+    fields = [
+        ("key", "kind"),
+        ("holder", "publication"),
+        "citation",
+        ("language", "date_added"),
+        "url",
+        "rights",
+        "note",
+        ("status", "restricted"),
+    ]
+    autocomplete_fields = ["holder", "publication", "language"]
+
+
+class IdentifierInline(admin.TabularInline):
+    model = Identifier
+    extra = 0
+    fields = ["scheme", "value", "copy"]
+
+
+class RelationInline(admin.TabularInline):
+    model = DocumentRelation
+    fk_name = "source"
+    extra = 0
+    fields = ["relation_type", "target", "note"]
+    autocomplete_fields = ["target"]
+
+
+class DigitalObjectInline(admin.TabularInline):
+    model = DigitalObject
+    extra = 0
+    fields = ["key", "file", "label", "media_type", "order", "sha256", "status"]
+    readonly_fields = ["sha256"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "document_type", "date_edtf", "collection", "status", "restricted"]
+    list_filter = ["status", "restricted", "document_type", "collection__repository", "languages"]
+    list_select_related = ["document_type", "collection"]
+    search_fields = ["title", "title_original", "identifier", "summary", "identifiers__value"]
+    autocomplete_fields = [
+        "document_type",
+        "place",
+        "collection",
+        "reference_level",
+        "languages",
+        "subjects",
+        "places",
+    ]
+    readonly_fields = ["full_reference", "date_as_shown"]
+    inlines = [
+        DocumentTextInline,
+        AgentRoleInline,
+        CopyInline,
+        IdentifierInline,
+        RelationInline,
+        DigitalObjectInline,
+    ]
+    fieldsets = [
+        (
+            "Identity",
+            {
+                "fields": [
+                    "identifier",
+                    "title",
+                    "title_original",
+                    "document_type",
+                    ("date_edtf", "date_as_shown"),
+                    "place",
+                    "languages",
+                    "extent",
+                ]
+            },
+        ),
+        (
+            "Provenance",
+            {
+                "fields": [
+                    "collection",
+                    ("reference_level", "reference_segment"),
+                    "locator",
+                    "full_reference",
+                    "provenance",
+                ]
+            },
+        ),
+        ("Content", {"fields": ["summary", "description", "subjects", "places"]}),
+        ("Rights and credits", {"fields": ["rights", "license_url", "credit_line"]}),
+        ("Publication", {"fields": ["status", "restricted", "featured"]}),
+    ]
+
+    @admin.display(description="full reference")
+    def full_reference(self, obj: Document) -> str:
+        return obj.reference() or "—"
+
+    @admin.display(description="date as shown")
+    def date_as_shown(self, obj: Document) -> str:
+        return obj.date_display or "—"
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "identifier", "broader"]
+    search_fields = ["name", "name_ja", "name_ru", "identifier"]
+    autocomplete_fields = ["broader"]
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "latitude", "longitude"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "name_ja", "name_ru", "alternative_names", "identifier"]
+    autocomplete_fields = ["part_of"]
+
+
+@admin.register(TextLineage)
+class TextLineageAdmin(admin.ModelAdmin):
+    list_display = ["title", "identifier", "status"]
+    search_fields = ["title", "identifier"]
+
+
+@admin.register(DocumentText)
+class DocumentTextAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "document", "kind", "language", "lineage", "stage", "status"]
+    list_filter = ["kind", "language", "stage", "status"]
+    list_select_related = ["document", "language", "lineage"]
+    search_fields = ["label", "body", "document__title"]
+    autocomplete_fields = ["document", "language", "side", "lineage"]
+
+
+@admin.register(DocumentRelation)
+class DocumentRelationAdmin(admin.ModelAdmin):
+    list_display = ["source", "relation_type", "target"]
+    list_filter = ["relation_type"]
+    list_select_related = ["source", "target"]
+    search_fields = ["source__title", "target__title"]
+    autocomplete_fields = ["source", "target"]
+
+
+@admin.register(Copy)
+class CopyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "document", "kind", "holder", "publication", "status"]
+    list_filter = ["kind", "holder", "status"]
+    list_select_related = ["document", "holder", "publication"]
+    search_fields = ["citation", "document__title"]
+    autocomplete_fields = ["document", "holder", "publication", "language"]
+
+
+@admin.register(Identifier)
+class IdentifierAdmin(admin.ModelAdmin):
+    list_display = ["value", "scheme", "document"]
+    list_filter = ["scheme"]
+    list_select_related = ["scheme", "document"]
+    search_fields = ["value", "document__title"]
+    autocomplete_fields = ["document"]
+
+
+@admin.register(DigitalObject)
+class DigitalObjectAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "document", "media_type", "sha256", "status"]
+    list_select_related = ["document"]
+    search_fields = ["label", "document__title"]
+    autocomplete_fields = ["document"]
+    readonly_fields = ["sha256"]
+
+
+class PublicationCreatorInline(admin.TabularInline):
+    model = PublicationCreator
+    extra = 0
+    autocomplete_fields = ["agent"]
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fk_name = "publication"
+    extra = 0
+    fields = [
+        "kind",
+        "number",
+        "part",
+        "label",
+        "text",
+        "pages",
+        "cited_document",
+        "cited_publication",
+    ]
+    autocomplete_fields = ["cited_document", "cited_publication"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "container_title", "date_edtf", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "title_translated", "container_title", "identifier", "doi"]
+    autocomplete_fields = ["container", "language"]
+    inlines = [PublicationCreatorInline, CitationInline]
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "publication", "label", "cited_document", "cited_publication"]
+    list_filter = ["kind", "publication"]
+    list_select_related = ["publication", "cited_document", "cited_publication"]
+    search_fields = ["text", "label"]
+    autocomplete_fields = ["publication", "cited_document", "cited_publication"]
