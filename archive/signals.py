@@ -11,6 +11,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from archive.models import Collection, Publishable
 
@@ -21,14 +22,36 @@ def derive_fields(sender: type, instance: Any, raw: bool = False, **kwargs: Any)
     derive = getattr(instance, "derive_fields", None)
     if derive is not None:
         derive()
-    if isinstance(instance, Publishable) and instance.pk is not None and not raw:
-        instance.version = (instance.version or 0) + 1
+    if isinstance(instance, Publishable):
+        count_version(instance, raw=raw)
     if isinstance(instance, Collection):
         instance._previous_tree_path = (
             Collection.objects.filter(pk=instance.pk).values_list("tree_path", flat=True).first()
             if instance.pk
             else None
         )
+
+
+def count_version(instance: Publishable, *, raw: bool) -> None:
+    """Bump the version of an edited record; give raw (fixture) saves their timestamps.
+
+    A raw save writes the attributes as they are, skipping ``auto_now``; a record reloaded from
+    a fixture keeps its creation time and version history from the database.
+    """
+    if raw:
+        now = timezone.now()
+        previous = (
+            type(instance)
+            .objects.filter(pk=instance.pk)
+            .values_list("created_at", "version")
+            .first()
+            if instance.pk is not None
+            else None
+        )
+        created_at, version = previous or (now, 0)
+        instance.created_at, instance.version, instance.updated_at = created_at, version + 1, now
+    elif instance.pk is not None:
+        instance.version = (instance.version or 0) + 1
 
 
 @receiver(post_save, sender=Collection)

@@ -1,0 +1,28 @@
+"""Load the founding collection from ``fixtures/`` (idempotent: records are matched by key)."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+def founding_fixtures() -> list[Path]:
+    """The fixture files in load order (their names start with a number)."""
+    return sorted(FIXTURE_DIR.glob("[0-9]*.yaml"))
+
+
+class Command(BaseCommand):
+    help = "Load (or reload) the founding collection from fixtures/. Safe to run repeatedly."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        files = founding_fixtures()
+        # One loaddata call, so references between files resolve whatever their order, and
+        # one transaction, so a broken fixture leaves the database as it was.
+        with transaction.atomic():
+            call_command("loaddata", *map(str, files), verbosity=options["verbosity"])
+        self.stdout.write(self.style.SUCCESS(f"Loaded the founding collection ({len(files)} files)."))
