@@ -248,6 +248,15 @@ class PublicationAdmin(admin.ModelAdmin):
     inlines = [PublicationCreatorInline, CitationInline]
 
 
+@admin.register(PublicationCreator)
+class PublicationCreatorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "publication", "agent", "role", "order"]
+    list_filter = ["role"]
+    list_select_related = ["publication", "agent"]
+    search_fields = ["name_as_printed", "agent__name", "publication__title"]
+    autocomplete_fields = ["publication", "agent"]
+
+
 @admin.register(Citation)
 class CitationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "publication", "label", "cited_document", "cited_publication"]

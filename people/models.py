@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from archive.models import (
+    CodeManager,
     DatedModel,
     IdentifiedModel,
     IdentifierScheme,
@@ -256,15 +257,11 @@ class AgentRelationType(models.Model):
     )
     description = models.TextField("description", blank=True)
 
+    objects = CodeManager()
+
     class Meta:
         ordering = ["label"]
         verbose_name = "agent relation type"
-
-    class Manager(models.Manager):
-        def get_by_natural_key(self, code: str) -> AgentRelationType:
-            return self.get(code=code)
-
-    objects = Manager()
 
     def __str__(self) -> str:
         return self.label

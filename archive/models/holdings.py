@@ -56,7 +56,7 @@ class Repository(IdentifiedModel):
     show_japanese_era = models.BooleanField(
         "show Japanese era years",
         default=False,
-        help_text="Show era years (Showa 31) beside Gregorian dates for this repository's holdings.",
+        help_text="Show era years (Showa 31) beside Gregorian dates for this holder's records.",
     )
 
     class Meta:

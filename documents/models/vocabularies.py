@@ -55,11 +55,11 @@ class Subject(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.identifier,)
-
     def get_absolute_url(self) -> str:
         return reverse("documents:list") + f"?subject={self.identifier}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.identifier,)
 
 
 class Place(models.Model):
@@ -114,11 +114,11 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.identifier,)
-
     def get_absolute_url(self) -> str:
         return reverse("documents:list") + f"?place={self.identifier}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.identifier,)
 
     def clean(self) -> None:
         super().clean()

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from archive.models import Repository
+
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
@@ -19,10 +21,24 @@ def founding_fixtures() -> list[Path]:
 class Command(BaseCommand):
     help = "Load (or reload) the founding collection from fixtures/. Safe to run repeatedly."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only into an archive with no repositories yet (keeps curators' edits).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and Repository.objects.exists():
+            self.stdout.write(
+                "The archive already has records; the founding collection is not reloaded."
+            )
+            return
         files = founding_fixtures()
         # One loaddata call, so references between files resolve whatever their order, and
         # one transaction, so a broken fixture leaves the database as it was.
         with transaction.atomic():
             call_command("loaddata", *map(str, files), verbosity=options["verbosity"])
-        self.stdout.write(self.style.SUCCESS(f"Loaded the founding collection ({len(files)} files)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded the founding collection ({len(files)} files).")
+        )

@@ -1,0 +1,49 @@
+# Kiroku: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A Python 3.12+ interpreter: the first of these that really runs (a pyenv shim may exist
+# without its version being selected, so each candidate is tried, not just looked up).
+PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+.PHONY: run test lint format install clean-db help
+
+help:
+	@echo "make run    set up, load the founding collection and serve http://$(HOST):$(PORT)"
+	@echo "make test   install test dependencies and run the whole test suite"
+	@echo "make lint   ruff check and format check"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Kiroku needs Python 3.12 or newer (python3.12)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	export DEBUG=$${DEBUG:-1}; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py load_founding_collection --if-empty && \
+	$(BIN)/python manage.py ensure_demo_curator && \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean-db:
+	rm -f var/kiroku.sqlite3 var/kiroku.sqlite3-wal var/kiroku.sqlite3-shm
