@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from archive.admin_base import CuratorAdmin
 from archive.models import Collection, IdentifierScheme, Language, ReferenceLevel, Repository
 from archive.references import format_reference
 
@@ -14,7 +15,7 @@ class ReferenceLevelInline(admin.TabularInline):
 
 
 @admin.register(Repository)
-class RepositoryAdmin(admin.ModelAdmin):
+class RepositoryAdmin(CuratorAdmin):
     list_display = ["name", "short_name", "kind", "country", "status"]
     list_filter = ["kind", "status", "country"]
     search_fields = ["name", "short_name", "name_original", "identifier"]
@@ -28,7 +29,7 @@ class RepositoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferenceLevel)
-class ReferenceLevelAdmin(admin.ModelAdmin):
+class ReferenceLevelAdmin(CuratorAdmin):
     list_display = ["name", "repository", "rank", "label", "separator"]
     list_filter = ["repository"]
     list_select_related = ["repository"]
@@ -36,7 +37,7 @@ class ReferenceLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(CuratorAdmin):
     list_display = ["indented_title", "level", "reference", "repository", "status", "date_edtf"]
     list_filter = ["repository", "status", "custody_status"]
     list_select_related = ["repository", "level", "parent"]
@@ -102,12 +103,12 @@ class CollectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdentifierScheme)
-class IdentifierSchemeAdmin(admin.ModelAdmin):
+class IdentifierSchemeAdmin(CuratorAdmin):
     list_display = ["name", "code", "issuer"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(CuratorAdmin):
     list_display = ["name", "code", "native_name"]
     search_fields = ["name", "code", "native_name"]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "rest_framework",
     "simple_history",
@@ -151,6 +152,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Public base URL, used for absolute links in API, harvesting and citation output.
 KIROKU_BASE_URL = os.environ.get("KIROKU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 KIROKU_SITE_NAME = os.environ.get("KIROKU_SITE_NAME", "Kiroku")
+# Harvesting (OAI-PMH): the contact harvesters see in Identify, records per list response, and
+# how long a resumption token stays valid (seconds).
+KIROKU_ADMIN_EMAIL = os.environ.get("KIROKU_ADMIN_EMAIL", "archive@example.org")
+KIROKU_OAI_PAGE_SIZE = int(os.environ.get("KIROKU_OAI_PAGE_SIZE", "100"))
+KIROKU_OAI_TOKEN_LIFETIME = int(os.environ.get("KIROKU_OAI_TOKEN_LIFETIME", str(24 * 3600)))
+# Where `load_founding_collection` finds the demo collection (numbered YAML fixture files).
+KIROKU_FIXTURE_DIR = Path(os.environ.get("KIROKU_FIXTURE_DIR", BASE_DIR / "fixtures"))
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

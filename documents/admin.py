@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from archive.admin_base import CuratorAdmin
 from documents.models import (
     Citation,
     Copy,
@@ -79,7 +80,7 @@ class DigitalObjectInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(CuratorAdmin):
     list_display = ["title", "document_type", "date_edtf", "collection", "status", "restricted"]
     list_filter = ["status", "restricted", "document_type", "collection__repository", "languages"]
     list_select_related = ["document_type", "collection"]
@@ -145,20 +146,20 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(CuratorAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(CuratorAdmin):
     list_display = ["name", "identifier", "broader"]
     search_fields = ["name", "name_ja", "name_ru", "identifier"]
     autocomplete_fields = ["broader"]
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(CuratorAdmin):
     list_display = ["name", "kind", "country", "latitude", "longitude"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "name_ja", "name_ru", "alternative_names", "identifier"]
@@ -166,13 +167,13 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(TextLineage)
-class TextLineageAdmin(admin.ModelAdmin):
+class TextLineageAdmin(CuratorAdmin):
     list_display = ["title", "identifier", "status"]
     search_fields = ["title", "identifier"]
 
 
 @admin.register(DocumentText)
-class DocumentTextAdmin(admin.ModelAdmin):
+class DocumentTextAdmin(CuratorAdmin):
     list_display = ["__str__", "document", "kind", "language", "lineage", "stage", "status"]
     list_filter = ["kind", "language", "stage", "status"]
     list_select_related = ["document", "language", "lineage"]
@@ -181,7 +182,7 @@ class DocumentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentRelation)
-class DocumentRelationAdmin(admin.ModelAdmin):
+class DocumentRelationAdmin(CuratorAdmin):
     list_display = ["source", "relation_type", "target"]
     list_filter = ["relation_type"]
     list_select_related = ["source", "target"]
@@ -190,7 +191,7 @@ class DocumentRelationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Copy)
-class CopyAdmin(admin.ModelAdmin):
+class CopyAdmin(CuratorAdmin):
     list_display = ["__str__", "document", "kind", "holder", "publication", "status"]
     list_filter = ["kind", "holder", "status"]
     list_select_related = ["document", "holder", "publication"]
@@ -199,7 +200,7 @@ class CopyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Identifier)
-class IdentifierAdmin(admin.ModelAdmin):
+class IdentifierAdmin(CuratorAdmin):
     list_display = ["value", "scheme", "document"]
     list_filter = ["scheme"]
     list_select_related = ["scheme", "document"]
@@ -208,7 +209,7 @@ class IdentifierAdmin(admin.ModelAdmin):
 
 
 @admin.register(DigitalObject)
-class DigitalObjectAdmin(admin.ModelAdmin):
+class DigitalObjectAdmin(CuratorAdmin):
     list_display = ["__str__", "document", "media_type", "sha256", "status"]
     list_select_related = ["document"]
     search_fields = ["label", "document__title"]
@@ -240,7 +241,7 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(CuratorAdmin):
     list_display = ["title", "kind", "container_title", "date_edtf", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["title", "title_translated", "container_title", "identifier", "doi"]
@@ -249,7 +250,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicationCreator)
-class PublicationCreatorAdmin(admin.ModelAdmin):
+class PublicationCreatorAdmin(CuratorAdmin):
     list_display = ["__str__", "publication", "agent", "role", "order"]
     list_filter = ["role"]
     list_select_related = ["publication", "agent"]
@@ -258,7 +259,7 @@ class PublicationCreatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(CuratorAdmin):
     list_display = ["__str__", "publication", "label", "cited_document", "cited_publication"]
     list_filter = ["kind", "publication"]
     list_select_related = ["publication", "cited_document", "cited_publication"]

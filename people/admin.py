@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from archive.admin_base import CuratorAdmin
 from people.models import (
     Agent,
     AgentRelation,
@@ -63,7 +64,7 @@ class AuthorityInline(admin.TabularInline):
 
 
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):
+class AgentAdmin(CuratorAdmin):
     list_display = ["name", "kind", "nationality", "date_edtf", "status", "restricted"]
     list_filter = ["kind", "status", "restricted", "nationality"]
     search_fields = ["name", "sort_name", "identifier", "name_forms__name"]
@@ -85,7 +86,7 @@ class AgentAdmin(admin.ModelAdmin):
 
 
 @admin.register(NameForm)
-class NameFormAdmin(admin.ModelAdmin):
+class NameFormAdmin(CuratorAdmin):
     list_display = ["name", "agent", "language", "script", "kind", "transliteration"]
     list_filter = ["script", "kind", "transliteration", "language"]
     list_select_related = ["agent", "language"]
@@ -94,7 +95,7 @@ class NameFormAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(CuratorAdmin):
     list_display = ["title", "agent", "organization", "date_edtf"]
     list_select_related = ["agent", "organization"]
     search_fields = ["title", "agent__name"]
@@ -102,13 +103,13 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentRelationType)
-class AgentRelationTypeAdmin(admin.ModelAdmin):
+class AgentRelationTypeAdmin(CuratorAdmin):
     list_display = ["label", "inverse_label", "code", "symmetric", "category"]
     search_fields = ["label", "inverse_label", "code"]
 
 
 @admin.register(AgentRelation)
-class AgentRelationAdmin(admin.ModelAdmin):
+class AgentRelationAdmin(CuratorAdmin):
     list_display = ["source", "relation_type", "target", "date_edtf", "status"]
     list_filter = ["relation_type", "status"]
     list_select_related = ["source", "relation_type", "target"]
@@ -123,7 +124,7 @@ class AgentRelationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentRole)
-class AgentRoleAdmin(admin.ModelAdmin):
+class AgentRoleAdmin(CuratorAdmin):
     list_display = ["agent", "role", "document"]
     list_filter = ["role"]
     list_select_related = ["agent", "document"]
@@ -132,7 +133,7 @@ class AgentRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorityIdentifier)
-class AuthorityIdentifierAdmin(admin.ModelAdmin):
+class AuthorityIdentifierAdmin(CuratorAdmin):
     list_display = ["value", "scheme", "agent"]
     list_select_related = ["scheme", "agent"]
     search_fields = ["value", "agent__name"]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from archive.models import (
     CodeManager,
@@ -155,6 +156,7 @@ class NameForm(models.Model):
     source = models.CharField("source", max_length=300, blank=True)
 
     objects = NameFormManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agent", "script", "kind", "name"]
@@ -209,6 +211,7 @@ class Position(DatedModel):
     source = models.CharField("source", max_length=300, blank=True)
 
     objects = PositionManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agent", "date_start", "title"]
@@ -258,6 +261,7 @@ class AgentRelationType(models.Model):
     description = models.TextField("description", blank=True)
 
     objects = CodeManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["label"]
@@ -402,6 +406,7 @@ class AgentRole(models.Model):
     note = models.CharField("note", max_length=500, blank=True)
 
     objects = AgentRoleManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["document", "order", "role"]
@@ -447,6 +452,7 @@ class AuthorityIdentifier(models.Model):
     value = models.CharField("identifier", max_length=100)
 
     objects = AuthorityIdentifierManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agent", "scheme"]

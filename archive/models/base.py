@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from archive.dates import DateError, date_bounds, format_date, normalize_date
 
@@ -80,6 +81,8 @@ class Publishable(models.Model):
     )
 
     objects = PublishableQuerySet.as_manager()
+    # every change to every publishable record, with who and when (django-simple-history)
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -173,6 +176,7 @@ class Language(models.Model):
     native_name = models.CharField("native name", max_length=100, blank=True)
 
     objects = CodeManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from archive.models.base import CodeManager, DatedModel, IdentifiedModel
 from archive.references import TEMPLATE_FIELDS, template_placeholders
@@ -107,6 +108,7 @@ class ReferenceLevel(models.Model):
     )
 
     objects = ReferenceLevelManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["repository", "rank"]
@@ -299,6 +301,7 @@ class IdentifierScheme(models.Model):
     )
 
     objects = CodeManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from archive.models import DatedModel, IdentifiedModel
 
@@ -134,6 +135,7 @@ class PublicationCreator(models.Model):
     affiliation = models.CharField("affiliation", max_length=500, blank=True)
 
     objects = PublicationCreatorManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["publication", "order"]
@@ -202,6 +204,7 @@ class Citation(models.Model):
     )
 
     objects = CitationManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["publication", "kind", "number", "part"]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from archive.models import (
     Collection,
@@ -344,6 +345,7 @@ class DocumentRelation(models.Model):
     note = models.CharField("note", max_length=500, blank=True)
 
     objects = DocumentRelationManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "relation_type"]
@@ -494,6 +496,7 @@ class Identifier(models.Model):
     value = models.CharField("value", max_length=200)
 
     objects = IdentifierManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheme", "value"]

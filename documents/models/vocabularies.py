@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from archive.models import CodeManager, IdentifiedManager
 
@@ -18,6 +19,7 @@ class DocumentType(models.Model):
     description = models.TextField("scope note", blank=True)
 
     objects = CodeManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -48,6 +50,7 @@ class Subject(models.Model):
     scope_note = models.TextField("scope note", blank=True)
 
     objects = IdentifiedManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -95,6 +98,7 @@ class Place(models.Model):
     wikidata_id = models.CharField("Wikidata ID", max_length=20, blank=True)
 
     objects = IdentifiedManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

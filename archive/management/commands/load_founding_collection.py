@@ -10,12 +10,10 @@ from django.db import transaction
 
 from archive.models import Repository
 
-FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
-
 
 def founding_fixtures() -> list[Path]:
     """The fixture files in load order (their names start with a number)."""
-    return sorted(FIXTURE_DIR.glob("[0-9]*.yaml"))
+    return sorted(Path(settings.KIROKU_FIXTURE_DIR).glob("[0-9]*.yaml"))
 
 
 class Command(BaseCommand):

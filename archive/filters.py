@@ -1,0 +1,432 @@
+"""FilterSets for the holdings, and the building blocks every app's FilterSets share.
+
+One FilterSet per browsable model defines its filters, its sort orders and its facets once; the
+public list pages and the partner API both use it, so a query string means the same thing on the
+site and in the API.
+
+Conventions (after NetBox's filtersets):
+
+* ``q`` is free text, through a ``search()`` method;
+* a relation is filtered by its public key (``repository=ndl``) and, NetBox-style, by primary key
+  (``repository_id=3``); both are multi-valued, given repeated (``?language=ja&language=ru``) or
+  comma-separated (``?language=ja,ru``). Values are OR-ed within a parameter and parameters are
+  AND-ed;
+* filters on large relations take identifiers, never choice lists, so nothing renders every row
+  of a table into a form;
+* bad values are errors (the views check ``is_valid()``), never silently ignored;
+* ``ordering`` picks one of an allow-list of sort orders. Each ends with the primary key, and
+  its keys are never NULL, so that keyset (cursor) pagination can page through it exactly.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.expressions import Expression
+from django.db.models.fields import DateField
+from django.db.models.functions import Coalesce
+from django_filters.widgets import QueryArrayWidget
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from archive.models import Collection, Repository, RepositoryKind
+
+# ---------------------------------------------------------------------------------------------
+# Fields and filters
+
+
+class MultiValueField(forms.Field):
+    """A list of non-empty strings from repeated or comma-separated query parameters."""
+
+    widget = QueryArrayWidget
+
+    def __init__(self, *args: Any, choices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed = {str(value) for value, _label in choices} if choices else None
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [item.strip() for item in value if item and item.strip()]
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        if self.allowed is not None:
+            unknown = [item for item in value if item not in self.allowed]
+            if unknown:
+                raise forms.ValidationError(
+                    "Unknown value(s): %(unknown)s. Choose from: %(allowed)s.",
+                    code="invalid_choice",
+                    params={
+                        "unknown": ", ".join(unknown),
+                        "allowed": ", ".join(sorted(self.allowed)),
+                    },
+                )
+
+
+class MultiValueIntegerField(MultiValueField):
+    """A list of integers (primary keys) from repeated or comma-separated parameters."""
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        items = super().to_python(value)
+        try:
+            return [int(item) for item in items]
+        except ValueError as exc:
+            raise forms.ValidationError("Enter whole numbers (ids).", code="invalid") from exc
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class MultiValueCharFilter(django_filters.Filter):
+    """One or more strings; OR-ed. Filter through ``field_name`` + ``__in`` or a ``method``."""
+
+    field_class = MultiValueField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+class MultiValueNumberFilter(MultiValueCharFilter):
+    """One or more primary keys; OR-ed."""
+
+    field_class = MultiValueIntegerField
+
+
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (also ``1``/``0``, ``yes``/``no``); anything else is an error.
+
+    django-filter's own boolean field reads an unknown value as "not given", which would make a
+    typo silently widen the result.
+    """
+
+    widget = forms.TextInput
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+_PARTIAL_DATE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
+
+
+def partial_date_bounds(text: str) -> tuple[date, date]:
+    """First and last day of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (EDTF's plain dates)."""
+    match = _PARTIAL_DATE.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    year = int(match["y"])
+    if match["m"] is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    month = int(match["m"])
+    if match["d"] is None:
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    day = date(year, month, int(match["d"]))
+    return day, day
+
+
+class PartialDateField(forms.CharField):
+    """A date at the precision given (year, month or day), cleaned to its first and last day."""
+
+    def to_python(self, value: Any) -> tuple[date, date] | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return partial_date_bounds(text)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 1956 or 1956-10-19).",
+                code="invalid",
+            ) from exc
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "1956-10"}
+)
+class PartialDateFilter(django_filters.Filter):
+    field_class = PartialDateField
+
+
+def date_overlap_q(first: date | None, last: date | None, prefix: str = "") -> Q:
+    """Records whose [date_start, date_end] overlaps [first, last].
+
+    An open end (NULL) reaches infinitely far that way, as the EDTF interval ``1955/..`` does;
+    a record with no date at all never matches a date filter.
+    """
+    start, end = f"{prefix}date_start", f"{prefix}date_end"
+    condition = Q(**{f"{start}__isnull": False}) | Q(**{f"{end}__isnull": False})
+    if first is not None:
+        condition &= Q(**{f"{end}__gte": first}) | Q(**{f"{end}__isnull": True})
+    if last is not None:
+        condition &= Q(**{f"{start}__lte": last}) | Q(**{f"{start}__isnull": True})
+    return condition
+
+
+class DateFilterMixin:
+    """``date_from``, ``date_to``, ``year`` and ``decade`` methods over date_start/date_end."""
+
+    def filter_date_from(self, queryset: QuerySet, name: str, value: tuple[date, date]) -> QuerySet:
+        return queryset.filter(date_overlap_q(value[0], None))
+
+    def filter_date_to(self, queryset: QuerySet, name: str, value: tuple[date, date]) -> QuerySet:
+        return queryset.filter(date_overlap_q(None, value[1]))
+
+    def filter_year(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        year = int(value)
+        return queryset.filter(date_overlap_q(date(year, 1, 1), date(year, 12, 31)))
+
+    def filter_decade(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        decade = int(value)
+        return queryset.filter(date_overlap_q(date(decade, 1, 1), date(decade + 9, 12, 31)))
+
+
+def year_filter(label: str = "Year") -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(
+        method="filter_year", label=label, min_value=1, max_value=9999
+    )
+
+
+def decade_filter() -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(
+        method="filter_decade",
+        label="Decade (first year, e.g. 1950)",
+        min_value=0,
+        max_value=9990,
+        step_size=10,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Sort orders and facets
+
+
+FAR_PAST = date(1, 1, 1)
+FAR_FUTURE = date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A sort order: ``(name, expression)`` keys, the last one unique; ``-`` for descending.
+
+    Keys are annotated under their names (``sort_date``), so a keyset paginator can read each
+    row's position from the instance and compare it in SQL.
+    """
+
+    label: str
+    keys: tuple[tuple[str, Expression | F], ...]
+    descending: bool = False
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        annotations = {name: expr for name, expr in self.keys if not isinstance(expr, F)}
+        sign = "-" if self.descending else ""
+        names = [name if name in annotations else expr.name for name, expr in self.keys]
+        return queryset.annotate(**annotations).order_by(*(sign + name for name in names))
+
+
+def date_ordering(label: str, *, descending: bool = False, title_field: str = "title") -> Ordering:
+    """By earliest date, then title and id; undated records last in either direction."""
+    missing = FAR_PAST if descending else FAR_FUTURE
+    return Ordering(
+        label,
+        (
+            ("sort_date", Coalesce("date_start", Value(missing), output_field=DateField())),
+            (title_field, F(title_field)),
+            ("id", F("id")),
+        ),
+        descending,
+    )
+
+
+def field_ordering(label: str, *names: str, descending: bool = False) -> Ordering:
+    """By non-null model fields, then id."""
+    return Ordering(label, tuple((name, F(name)) for name in (*names, "id")), descending)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A facet: the value and label paths to group by, and the parameters it ignores.
+
+    ``restrict`` limits the rows joined for the values (a public related record only), so a
+    facet never shows the name of something the public may not see.
+    """
+
+    value: str
+    label: str | None = None
+    excludes: tuple[str, ...] = ()
+    restrict: Q = field(default_factory=Q)
+    annotate: dict[str, Expression] = field(default_factory=dict)
+
+
+class KirokuFilterSet(django_filters.FilterSet):
+    """Base FilterSet: ``q`` through ``search()``, an ordering allow-list, facet definitions."""
+
+    #: the allow-listed sort orders, by the value of the ``ordering`` parameter
+    orderings: ClassVar[dict[str, Ordering]] = {}
+    default_ordering: ClassVar[str] = ""
+    #: facets by name (see :mod:`archive.facets`)
+    facets: ClassVar[dict[str, Facet]] = {}
+    #: fields searched by the default ``search()`` (icontains on each, OR-ed)
+    search_fields: ClassVar[tuple[str, ...]] = ()
+
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field_name in self.search_fields:
+            condition |= Q(**{f"{field_name}__icontains": value})
+        return queryset.filter(condition)
+
+    @property
+    def user(self) -> Any:
+        return getattr(self.request, "user", None)
+
+    def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        """A filter whose value is read elsewhere (``ordering``): leave the rows as they are."""
+        return queryset
+
+    def filter_records(self, queryset: QuerySet | None = None) -> QuerySet:
+        """The filtered rows, unordered (facets group these)."""
+        return super().filter_queryset(self.queryset if queryset is None else queryset)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = self.filter_records(queryset)
+        if not self.orderings:
+            return queryset
+        key = self.form.cleaned_data.get("ordering") or self.default_ordering
+        return self.orderings[key].apply(queryset)
+
+    @classmethod
+    def ordering_choices(cls) -> list[tuple[str, str]]:
+        return [(key, ordering.label) for key, ordering in cls.orderings.items()]
+
+
+def ordering_filter(orderings: dict[str, Ordering]) -> django_filters.ChoiceFilter:
+    """The ``ordering`` parameter, limited to ``orderings``; applied by ``filter_queryset``."""
+    return django_filters.ChoiceFilter(
+        choices=[(key, ordering.label) for key, ordering in orderings.items()],
+        method="keep",
+        label="Sort order",
+        empty_label=None,
+    )
+
+
+def in_subtree_q(identifiers: list[str], user: Any = None, prefix: str = "") -> Q:
+    """Rows in the collections named by ``identifiers`` or any unit below them (tree_path).
+
+    Only units ``user`` may see count, so a hidden unit's identifier finds nothing.
+    """
+    paths = (
+        Collection.objects.visible_to(user)
+        .filter(identifier__in=identifiers)
+        .values_list("tree_path", flat=True)
+    )
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{prefix}tree_path__startswith": path})
+    return condition
+
+
+# ---------------------------------------------------------------------------------------------
+# Holdings
+
+
+REPOSITORY_ORDERINGS = {
+    "name": field_ordering("Name", "name"),
+    "-name": field_ordering("Name (Z–A)", "name", descending=True),
+    "identifier": field_ordering("Identifier", "identifier"),
+}
+
+
+class RepositoryFilterSet(KirokuFilterSet):
+    search_fields = ("name", "short_name", "name_original", "location")
+    orderings = REPOSITORY_ORDERINGS
+    default_ordering = "name"
+    facets = {
+        "kind": Facet("kind", excludes=("kind",)),
+        "country": Facet("country", excludes=("country",)),
+    }
+
+    kind = MultiValueCharFilter(field_name="kind", label="Kind", choices=RepositoryKind.choices)
+    country = MultiValueCharFilter(field_name="country", label="Country (ISO 3166-1)")
+    ordering = ordering_filter(REPOSITORY_ORDERINGS)
+
+    class Meta:
+        model = Repository
+        fields: list[str] = []
+
+
+COLLECTION_ORDERINGS = {
+    "tree": field_ordering("Arrangement", "tree_path"),
+    "title": field_ordering("Title", "title"),
+    "-title": field_ordering("Title (Z–A)", "title", descending=True),
+    "date": date_ordering("Date"),
+    "-date": date_ordering("Date (latest first)", descending=True),
+    "identifier": field_ordering("Identifier", "identifier"),
+}
+
+
+class CollectionFilterSet(DateFilterMixin, KirokuFilterSet):
+    search_fields = ("title", "scope_and_content", "identifier")
+    orderings = COLLECTION_ORDERINGS
+    default_ordering = "tree"
+    facets = {
+        "repository": Facet(
+            "repository__identifier",
+            "repository__name",
+            excludes=("repository", "repository_id"),
+            restrict=Repository.public_q("repository__"),
+        ),
+        "level": Facet("level__name", excludes=("level",)),
+    }
+
+    repository = MultiValueCharFilter(
+        field_name="repository__identifier", label="Repository (identifier)"
+    )
+    repository_id = MultiValueNumberFilter(field_name="repository_id", label="Repository (id)")
+    parent = MultiValueCharFilter(field_name="parent__identifier", label="Parent unit (identifier)")
+    within = MultiValueCharFilter(method="filter_within", label="In unit, at any depth")
+    level = MultiValueCharFilter(field_name="level__code", label="Level (code)")
+    top = StrictBooleanFilter(method="filter_top", label="Top-level units only")
+    date_from = PartialDateFilter(method="filter_date_from", label="Dates overlap from")
+    date_to = PartialDateFilter(method="filter_date_to", label="Dates overlap until")
+    ordering = ordering_filter(COLLECTION_ORDERINGS)
+
+    class Meta:
+        model = Collection
+        fields: list[str] = []
+
+    def filter_within(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(in_subtree_q(value, self.user))
+
+    def filter_top(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(parent__isnull=value)
