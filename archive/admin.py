@@ -3,12 +3,12 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from archive.admin_base import CuratorAdmin
+from archive.admin_base import CuratorAdmin, CuratorTabularInline
 from archive.models import Collection, IdentifierScheme, Language, ReferenceLevel, Repository
 from archive.references import format_reference
 
 
-class ReferenceLevelInline(admin.TabularInline):
+class ReferenceLevelInline(CuratorTabularInline):
     model = ReferenceLevel
     extra = 0
     fields = ["rank", "code", "name", "label", "separator"]

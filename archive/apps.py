@@ -8,4 +8,14 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Holdings"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401  (connects the derived-field receiver)
+        from .workflow import setup_after_migrate
+
+        # after the last of the archive's apps has migrated, so all their permissions exist
+        post_migrate.connect(
+            setup_after_migrate,
+            sender=self.apps.get_app_config("people"),
+            dispatch_uid="kiroku-workflow-groups",
+        )

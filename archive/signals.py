@@ -33,25 +33,22 @@ def derive_fields(sender: type, instance: Any, raw: bool = False, **kwargs: Any)
 
 
 def count_version(instance: Publishable, *, raw: bool) -> None:
-    """Bump the version of an edited record; give raw (fixture) saves their timestamps.
+    """Number each saved state of a record: the version stored so far, plus one.
 
-    A raw save writes the attributes as they are, skipping ``auto_now``; a record reloaded from
-    a fixture keeps its creation time and version history from the database.
+    The count starts from the database, not from the instance, so a save of an older copy (a
+    revert to a historical version, a fixture reload) still moves the version forward. Raw
+    (fixture) saves skip ``auto_now``, so their timestamps are set here too.
     """
+    previous = (
+        type(instance).objects.filter(pk=instance.pk).values_list("created_at", "version").first()
+        if instance.pk is not None
+        else None
+    )
+    instance.version = previous[1] + 1 if previous else 1
     if raw:
         now = timezone.now()
-        previous = (
-            type(instance)
-            .objects.filter(pk=instance.pk)
-            .values_list("created_at", "version")
-            .first()
-            if instance.pk is not None
-            else None
-        )
-        created_at, version = previous or (now, 0)
-        instance.created_at, instance.version, instance.updated_at = created_at, version + 1, now
-    elif instance.pk is not None:
-        instance.version = (instance.version or 0) + 1
+        instance.created_at = previous[0] if previous else now
+        instance.updated_at = now
 
 
 @receiver(post_save, sender=Collection)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from archive.admin_base import CuratorAdmin
+from archive.admin_base import CuratorAdmin, CuratorStackedInline, CuratorTabularInline
 from documents.models import (
     Citation,
     Copy,
@@ -21,7 +21,7 @@ from documents.models import (
 from people.models import AgentRole
 
 
-class DocumentTextInline(admin.StackedInline):
+class DocumentTextInline(CuratorStackedInline):
     model = DocumentText
     extra = 0
     fields = [
@@ -35,14 +35,14 @@ class DocumentTextInline(admin.StackedInline):
     autocomplete_fields = ["language", "side", "lineage"]
 
 
-class AgentRoleInline(admin.TabularInline):
+class AgentRoleInline(CuratorTabularInline):
     model = AgentRole
     extra = 0
     fields = ["agent", "role", "name_as_written", "order", "note"]
     autocomplete_fields = ["agent"]
 
 
-class CopyInline(admin.StackedInline):
+class CopyInline(CuratorStackedInline):
     model = Copy
     extra = 0
     fields = [
@@ -58,13 +58,13 @@ class CopyInline(admin.StackedInline):
     autocomplete_fields = ["holder", "publication", "language"]
 
 
-class IdentifierInline(admin.TabularInline):
+class IdentifierInline(CuratorTabularInline):
     model = Identifier
     extra = 0
     fields = ["scheme", "value", "copy"]
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(CuratorTabularInline):
     model = DocumentRelation
     fk_name = "source"
     extra = 0
@@ -72,7 +72,7 @@ class RelationInline(admin.TabularInline):
     autocomplete_fields = ["target"]
 
 
-class DigitalObjectInline(admin.TabularInline):
+class DigitalObjectInline(CuratorTabularInline):
     model = DigitalObject
     extra = 0
     fields = ["key", "file", "label", "media_type", "order", "sha256", "status"]
@@ -217,13 +217,13 @@ class DigitalObjectAdmin(CuratorAdmin):
     readonly_fields = ["sha256"]
 
 
-class PublicationCreatorInline(admin.TabularInline):
+class PublicationCreatorInline(CuratorTabularInline):
     model = PublicationCreator
     extra = 0
     autocomplete_fields = ["agent"]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(CuratorTabularInline):
     model = Citation
     fk_name = "publication"
     extra = 0

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from archive.admin_base import CuratorAdmin
+from archive.admin_base import CuratorAdmin, CuratorStackedInline, CuratorTabularInline
 from people.models import (
     Agent,
     AgentRelation,
@@ -14,7 +14,7 @@ from people.models import (
 )
 
 
-class NameFormInline(admin.TabularInline):
+class NameFormInline(CuratorTabularInline):
     model = NameForm
     extra = 0
     fields = [
@@ -31,7 +31,7 @@ class NameFormInline(admin.TabularInline):
     autocomplete_fields = ["language"]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(CuratorTabularInline):
     model = Position
     fk_name = "agent"
     extra = 0
@@ -39,7 +39,7 @@ class PositionInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
-class RelationInline(admin.StackedInline):
+class RelationInline(CuratorStackedInline):
     model = AgentRelation
     fk_name = "source"
     extra = 0
@@ -58,7 +58,7 @@ class RelationInline(admin.StackedInline):
     ]
 
 
-class AuthorityInline(admin.TabularInline):
+class AuthorityInline(CuratorTabularInline):
     model = AuthorityIdentifier
     extra = 0
 
