@@ -1,6 +1,7 @@
 """Curator admin for documents, their parts, vocabularies and publications."""
 
 from django.contrib import admin
+from django.utils.html import format_html
 
 from archive.admin_base import CuratorAdmin, CuratorStackedInline, CuratorTabularInline
 from documents.models import (
@@ -18,6 +19,7 @@ from documents.models import (
     Subject,
     TextLineage,
 )
+from people.admin_suggestions import AgentSuggestionMixin
 from people.models import AgentRole
 
 
@@ -80,7 +82,7 @@ class DigitalObjectInline(CuratorTabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(CuratorAdmin):
+class DocumentAdmin(AgentSuggestionMixin, CuratorAdmin):
     list_display = ["title", "document_type", "date_edtf", "collection", "status", "restricted"]
     list_filter = ["status", "restricted", "document_type", "collection__repository", "languages"]
     list_select_related = ["document_type", "collection"]
@@ -94,7 +96,7 @@ class DocumentAdmin(CuratorAdmin):
         "subjects",
         "places",
     ]
-    readonly_fields = ["full_reference", "date_as_shown"]
+    readonly_fields = ["full_reference", "date_as_shown", "public_links", "suggested_people"]
     inlines = [
         DocumentTextInline,
         AgentRoleInline,
@@ -132,9 +134,22 @@ class DocumentAdmin(CuratorAdmin):
             },
         ),
         ("Content", {"fields": ["summary", "description", "subjects", "places"]}),
+        ("People named in the texts", {"fields": ["suggested_people"]}),
         ("Rights and credits", {"fields": ["rights", "license_url", "credit_line"]}),
-        ("Publication", {"fields": ["status", "restricted", "featured"]}),
+        ("Publication", {"fields": ["status", "restricted", "featured", "public_links"]}),
     ]
+
+    @admin.display(description="public page and API record")
+    def public_links(self, obj: Document) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        if not obj.is_public:
+            return "Not public yet: the page and API record appear once it is published."
+        return format_html(
+            '<a href="{}">public page</a> · <a href="{}">API record</a>',
+            obj.get_absolute_url(),
+            f"/api/v1/documents/{obj.identifier}/",
+        )
 
     @admin.display(description="full reference")
     def full_reference(self, obj: Document) -> str:

@@ -1,0 +1,58 @@
+"""The document admin's "people named in this document" suggestions, accepted with one click."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from documents.models import Document
+from people.models import Agent
+from people.suggestions import link_agent, suggest_agents
+
+
+class AgentSuggestionMixin:
+    """Adds a read-only ``suggested_people`` field and the URL its buttons post to."""
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<path:object_id>/link-agent/",
+                self.admin_site.admin_view(self.link_agent_view),
+                name="documents_document_link_agent",
+            ),
+            *super().get_urls(),
+        ]
+
+    def suggested_people(self, obj: Document) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        suggestions = suggest_agents(obj)
+        if not suggestions:
+            return "No unlinked names found in the texts."
+        action = reverse("admin:documents_document_link_agent", args=[obj.pk])
+        return format_html_join(
+            "",
+            '<p>{} <span class="quiet">(found: {})</span> '
+            '<button type="submit" class="button" formaction="{}" name="agent" value="{}">'
+            "Link as mentioned</button></p>",
+            ((s.agent.name, ", ".join(s.matched), action, s.agent.pk) for s in suggestions),
+        )
+
+    suggested_people.short_description = "people named in the texts, not yet linked"
+
+    def link_agent_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        if request.method != "POST":
+            raise PermissionDenied
+        document = get_object_or_404(Document, pk=object_id)
+        if not self.has_change_permission(request, document):
+            raise PermissionDenied
+        agent = get_object_or_404(Agent, pk=request.POST.get("agent"))
+        link_agent(document, agent)
+        self.message_user(
+            request, format_html("Linked {} as mentioned.", agent.name), messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:documents_document_change", args=[object_id]))
