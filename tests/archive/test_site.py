@@ -46,7 +46,7 @@ def test_admin_changelists_and_add_forms_open(curator_client: Client) -> None:
 def test_unpublished_document_answers_like_a_missing_one(client: Client) -> None:
     kind = DocumentType.objects.create(code="t-kind", name="kind")
     Document.objects.create(
-        identifier="t-secret", title="Secret", document_type=kind, status="draft"
+        identifier="t-secret", title="Zqx hidden draft", document_type=kind, status="draft"
     )
     Document.objects.create(
         identifier="t-open", title="Open", document_type=kind, status="published"
@@ -55,4 +55,4 @@ def test_unpublished_document_answers_like_a_missing_one(client: Client) -> None
     hidden = client.get("/documents/t-secret/")
     missing = client.get("/documents/t-no-such-thing/")
     assert hidden.status_code == missing.status_code == 404
-    assert "Secret" not in client.get("/documents/").content.decode()
+    assert "Zqx hidden draft" not in client.get("/documents/").content.decode()

@@ -53,7 +53,11 @@ def named_document() -> Document:
 
 
 def test_suggests_named_agents_once_each(named_document: Document) -> None:
-    found = {s.agent.identifier: s.matched for s in suggest_agents(named_document)}
+    found = {
+        s.agent.identifier: s.matched
+        for s in suggest_agents(named_document)
+        if s.agent.identifier.startswith("t-sg-")  # the founding collection has a Kono too
+    }
     assert set(found) == {"t-sg-kono", "t-sg-khrushchev"}
     assert set(found["t-sg-kono"]) == {"河野一郎", "Kono"}
     assert found["t-sg-khrushchev"] == ["Khrushchov"]
