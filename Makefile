@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 python3; do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test lint format install clean-db help
+.PHONY: run test lint format install browser-deps clean-db help
 
 help:
 	@echo "make run    set up, load the founding collection and serve http://$(HOST):$(PORT)"
@@ -34,8 +34,23 @@ run: $(STAMP)
 	$(BIN)/python manage.py ensure_demo_curator && \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# Browser tests run in a session of their own: their live server flushes the database after
+# each test, which the rest of the suite (sharing one loaded founding collection) must not see.
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# Debian's Chromium for the Playwright tests, and Japanese fonts so screenshots are legible.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipagothic; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-ipafont-gothic fonts-ipafont-mincho >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's chromium: sudo apt-get install chromium fonts-ipafont-gothic"; \
+	    exit 1; \
+	  fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -183,7 +183,7 @@ class CuratorAdmin(WorkflowFieldsMixin, SimpleHistoryAdmin):
         """Move each selected record to ``to`` if it is in ``allowed_from``; one save each."""
         moved, skipped = 0, []
         with transaction.atomic():
-            for obj in queryset.select_for_update():
+            for obj in queryset.select_related(None).select_for_update(of=("self",)):
                 if obj.status not in allowed_from or not may_edit(request.user, obj):
                     skipped.append(str(obj))
                     continue

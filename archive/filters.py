@@ -32,9 +32,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.expressions import Expression
 from django.db.models.fields import DateField
 from django.db.models.functions import Coalesce
-from django_filters.widgets import QueryArrayWidget
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.drainage import set_override
 
 from archive.models import Collection, Repository, RepositoryKind
 
@@ -42,10 +40,21 @@ from archive.models import Collection, Repository, RepositoryKind
 # Fields and filters
 
 
+class MultiValueWidget(forms.TextInput):
+    """Reads every value of a repeated parameter, each split at commas."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        raw = data.getlist(name) if hasattr(data, "getlist") else [data.get(name) or ""]
+        return [item for value in raw if value for item in str(value).split(",")]
+
+    def format_value(self, value: Any) -> str | None:
+        return ",".join(value) if isinstance(value, list | tuple) else value
+
+
 class MultiValueField(forms.Field):
     """A list of non-empty strings from repeated or comma-separated query parameters."""
 
-    widget = QueryArrayWidget
+    widget = MultiValueWidget
 
     def __init__(self, *args: Any, choices: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,33 +82,50 @@ class MultiValueField(forms.Field):
                 )
 
 
+#: the largest primary key (a signed 64-bit integer, as every supported database stores it)
+MAX_ID = 2**63 - 1
+
+
 class MultiValueIntegerField(MultiValueField):
     """A list of integers (primary keys) from repeated or comma-separated parameters."""
 
     def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
         items = super().to_python(value)
         try:
-            return [int(item) for item in items]
+            ids = [int(item) for item in items]
         except ValueError as exc:
             raise forms.ValidationError("Enter whole numbers (ids).", code="invalid") from exc
+        if any(not 1 <= pk <= MAX_ID for pk in ids):
+            raise forms.ValidationError(f"Enter ids from 1 to {MAX_ID}.", code="invalid")
+        return ids
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+def document_filter(filter_: django_filters.Filter, schema: dict[str, Any]) -> None:
+    """Describe ``filter_`` in the OpenAPI schema: its JSON schema, with its label."""
+    label = filter_.extra.get("label") or filter_.label
+    set_override(filter_, "field", {**schema, **({"description": str(label)} if label else {})})
+
+
 class MultiValueCharFilter(django_filters.Filter):
     """One or more strings; OR-ed. Filter through ``field_name`` + ``__in`` or a ``method``."""
 
     field_class = MultiValueField
+    item_schema: ClassVar[dict[str, Any]] = {"type": "string"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("lookup_expr", "in")
         super().__init__(*args, **kwargs)
+        items = dict(self.item_schema)
+        if kwargs.get("choices"):
+            items["enum"] = [str(value) for value, _label in kwargs["choices"]]
+        document_filter(self, {"type": "array", "items": items})
 
 
-@extend_schema_field({"type": "array", "items": {"type": "integer"}})
 class MultiValueNumberFilter(MultiValueCharFilter):
     """One or more primary keys; OR-ed."""
 
     field_class = MultiValueIntegerField
+    item_schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 class StrictBooleanField(forms.Field):
@@ -126,9 +152,12 @@ class StrictBooleanField(forms.Field):
         raise forms.ValidationError("Enter true or false.", code="invalid")
 
 
-@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        document_filter(self, {"type": "boolean"})
 
 
 _PARTIAL_DATE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
@@ -165,11 +194,15 @@ class PartialDateField(forms.CharField):
             ) from exc
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "1956-10"}
-)
 class PartialDateFilter(django_filters.Filter):
     field_class = PartialDateField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        document_filter(
+            self,
+            {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "1956-10"},
+        )
 
 
 def date_overlap_q(first: date | None, last: date | None, prefix: str = "") -> Q:
@@ -205,20 +238,25 @@ class DateFilterMixin:
         return queryset.filter(date_overlap_q(date(decade, 1, 1), date(decade + 9, 12, 31)))
 
 
-def year_filter(label: str = "Year") -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(
-        method="filter_year", label=label, min_value=1, max_value=9999
+def year_filter(label: str = "Year (records whose dates overlap it)") -> django_filters.Filter:
+    year = django_filters.NumberFilter(
+        method="filter_year", label=label, min_value=1, max_value=9999, decimal_places=0
     )
+    document_filter(year, {"type": "integer", "minimum": 1, "maximum": 9999})
+    return year
 
 
-def decade_filter() -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(
+def decade_filter() -> django_filters.Filter:
+    decade = django_filters.NumberFilter(
         method="filter_decade",
-        label="Decade (first year, e.g. 1950)",
+        label="Decade, by its first year (1950 for 1950–1959)",
         min_value=0,
         max_value=9990,
         step_size=10,
+        decimal_places=0,
     )
+    document_filter(decade, {"type": "integer", "minimum": 0, "maximum": 9990, "multipleOf": 10})
+    return decade
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,7 +450,9 @@ class CollectionFilterSet(DateFilterMixin, KirokuFilterSet):
     )
     repository_id = MultiValueNumberFilter(field_name="repository_id", label="Repository (id)")
     parent = MultiValueCharFilter(field_name="parent__identifier", label="Parent unit (identifier)")
-    within = MultiValueCharFilter(method="filter_within", label="In unit, at any depth")
+    within = MultiValueCharFilter(
+        method="filter_within", label="The unit and every unit below it (identifier)"
+    )
     level = MultiValueCharFilter(field_name="level__code", label="Level (code)")
     top = StrictBooleanFilter(method="filter_top", label="Top-level units only")
     date_from = PartialDateFilter(method="filter_date_from", label="Dates overlap from")

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "archive",
     "documents",
@@ -159,6 +161,39 @@ KIROKU_OAI_PAGE_SIZE = int(os.environ.get("KIROKU_OAI_PAGE_SIZE", "100"))
 KIROKU_OAI_TOKEN_LIFETIME = int(os.environ.get("KIROKU_OAI_TOKEN_LIFETIME", str(24 * 3600)))
 # Where `load_founding_collection` finds the demo collection (numbered YAML fixture files).
 KIROKU_FIXTURE_DIR = Path(os.environ.get("KIROKU_FIXTURE_DIR", BASE_DIR / "fixtures"))
+
+# The partner API (read-only, /api/v1/): public records for everyone, staff see drafts through
+# their admin session. Lists page by keyset cursor, or by number with ?page=; the OpenAPI
+# description is at /api/schema/ and its Swagger UI (served from our own static files, no CDN)
+# at /api/docs/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "archive.api.pagination.KirokuPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{KIROKU_SITE_NAME} partner API",
+    "DESCRIPTION": (
+        "Read-only access to the archive's published records: documents, agents and their "
+        "relations, collections, repositories, publications, subjects and places. Lists "
+        "accept the same filters as the site's browse pages, `facets=` for counts, and page "
+        "by cursor (default) or by number (`page=`). Unknown parameters are refused (400)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,9 +1,13 @@
 """Root URL configuration: the public site at the root, the admin under /admin/."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from archive import views
+from archive.oai.views import endpoint as oai_endpoint
+from archive.sitemaps import SITEMAPS, robots_txt
 
 app_name = "archive"
 
@@ -16,7 +20,24 @@ archive_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("archive.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include((archive_patterns, "archive"))),
     path("documents/", include("documents.urls")),
     path("people/", include("people.urls")),
+    path("oai", oai_endpoint, name="oai"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", robots_txt, name="robots"),
 ]

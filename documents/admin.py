@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from archive.admin_base import CuratorAdmin, CuratorStackedInline, CuratorTabularInline
+from archive.admin_io import ImportExportMixin
 from documents.models import (
     Citation,
     Copy,
@@ -82,7 +83,7 @@ class DigitalObjectInline(CuratorTabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(AgentSuggestionMixin, CuratorAdmin):
+class DocumentAdmin(ImportExportMixin, AgentSuggestionMixin, CuratorAdmin):
     list_display = ["title", "document_type", "date_edtf", "collection", "status", "restricted"]
     list_filter = ["status", "restricted", "document_type", "collection__repository", "languages"]
     list_select_related = ["document_type", "collection"]

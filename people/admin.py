@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from archive.admin_base import CuratorAdmin, CuratorStackedInline, CuratorTabularInline
+from archive.admin_io import ImportExportMixin
 from people.models import (
     Agent,
     AgentRelation,
@@ -64,7 +65,7 @@ class AuthorityInline(CuratorTabularInline):
 
 
 @admin.register(Agent)
-class AgentAdmin(CuratorAdmin):
+class AgentAdmin(ImportExportMixin, CuratorAdmin):
     list_display = ["name", "kind", "nationality", "date_edtf", "status", "restricted"]
     list_filter = ["kind", "status", "restricted", "nationality"]
     search_fields = ["name", "sort_name", "identifier", "name_forms__name"]
@@ -109,7 +110,7 @@ class AgentRelationTypeAdmin(CuratorAdmin):
 
 
 @admin.register(AgentRelation)
-class AgentRelationAdmin(CuratorAdmin):
+class AgentRelationAdmin(ImportExportMixin, CuratorAdmin):
     list_display = ["source", "relation_type", "target", "date_edtf", "status"]
     list_filter = ["relation_type", "status"]
     list_select_related = ["source", "relation_type", "target"]

@@ -18,6 +18,7 @@ from archive.models.holdings import (
     Repository,
     RepositoryKind,
 )
+from archive.models.search import SearchEntry, SearchKind
 
 __all__ = [
     "CodeManager",
@@ -34,4 +35,6 @@ __all__ = [
     "ReferenceLevel",
     "Repository",
     "RepositoryKind",
+    "SearchEntry",
+    "SearchKind",
 ]

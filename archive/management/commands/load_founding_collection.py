@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from archive import search
 from archive.models import Repository
 
 
@@ -36,7 +37,10 @@ class Command(BaseCommand):
         # One loaddata call, so references between files resolve whatever their order, and
         # one transaction, so a broken fixture leaves the database as it was.
         with transaction.atomic():
-            call_command("loaddata", *map(str, files), verbosity=options["verbosity"])
+            # index once at the end, not once per saved record and relation
+            with search.suspended():
+                call_command("loaddata", *map(str, files), verbosity=options["verbosity"])
+            search.rebuild()
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the founding collection ({len(files)} files).")
         )

@@ -1,0 +1,239 @@
+"""The partner API's common behaviour: visibility, strict query strings, facets and the schema.
+
+Every viewset of the API derives from :class:`PartnerViewSet`, which
+
+* starts from ``visible_to(user)`` — public records for everyone, everything for staff — so
+  an unpublished record answers 404 exactly like a missing one;
+* rejects unknown query parameters with a 400 naming them (a typo such as ``?langauge=ja``
+  would otherwise silently return everything), and invalid filter values the same way
+  (``filterset.is_valid()``);
+* filters, orders and facets through the model's FilterSet, the same one the site uses;
+* adds ``facets`` to list responses when ``?facets=`` asks for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from archive.api.errors import BadQuery, ErrorSerializer
+from archive.api.pagination import PAGINATION_PARAMS, KirokuPagination
+from archive.facets import UnknownFacet, facet_counts
+from archive.filters import KirokuFilterSet
+from archive.models import Collection
+
+#: query parameters every endpoint accepts (DRF's format override)
+COMMON_PARAMS = frozenset({"format"})
+
+
+def split_list(request: Request, name: str) -> list[str]:
+    """A comma-separated and/or repeated parameter as a list of non-empty items."""
+    return [
+        item.strip()
+        for raw in request.query_params.getlist(name)
+        for item in raw.split(",")
+        if item.strip()
+    ]
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, for list actions only, answering bad values with a 400."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        if getattr(view, "action", None) != "list":
+            return queryset
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise BadQuery(filterset.errors)
+        return filterset.qs
+
+
+class PartnerAutoSchema(AutoSchema):
+    """Adds ``expand``/``facets`` parameters, 400/404 responses, and leaves expandable parts
+    out of ``required``."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        view = self.view
+        expansions = getattr(view, "expansions", ())
+        if expansions:
+            parameters.append(
+                OpenApiParameter(
+                    "expand",
+                    {"type": "array", "items": {"type": "string", "enum": list(expansions)}},
+                    OpenApiParameter.QUERY,
+                    description="Include these related parts in full (comma-separated). "
+                    "Detail responses include them all when expand is not given.",
+                    explode=False,
+                )
+            )
+        filterset_class = getattr(view, "filterset_class", None)
+        if self._is_list_view() and filterset_class is not None and filterset_class.facets:
+            parameters.append(
+                OpenApiParameter(
+                    "facets",
+                    {
+                        "type": "array",
+                        "items": {"type": "string", "enum": sorted(filterset_class.facets)},
+                    },
+                    OpenApiParameter.QUERY,
+                    description="Add counts per value of these facets under the current "
+                    "filters (each facet ignores its own filter).",
+                    explode=False,
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if self.method == "GET":
+            for code in ("400", "404"):
+                responses.setdefault(
+                    code, self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                )
+        return responses
+
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        schema = super()._map_basic_serializer(serializer, direction)
+        expandable = getattr(getattr(serializer, "Meta", None), "expandable", ())
+        if expandable and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in expandable]
+        return schema
+
+
+class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only list and detail of one model, by its stable ``identifier``."""
+
+    lookup_field = "identifier"
+    lookup_value_regex = "[^/]+"
+    permission_classes = [AllowAny]
+    filter_backends = [StrictFilterBackend]
+    pagination_class = KirokuPagination
+    schema = PartnerAutoSchema()
+    filterset_class: type[KirokuFilterSet]
+    #: related parts that ``?expand=`` can include in full
+    expansions: ClassVar[tuple[str, ...]] = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.check_query_parameters(request)
+        self.expand = self.parse_expand(request)
+        self.facet_names = self.parse_facets(request)
+
+    # -- query string -------------------------------------------------------------------------
+
+    def allowed_parameters(self) -> set[str]:
+        allowed = set(COMMON_PARAMS)
+        if self.expansions:
+            allowed.add("expand")
+        if self.action == "list":
+            allowed |= set(self.filterset_class.base_filters) | set(PAGINATION_PARAMS)
+            if self.filterset_class.facets:
+                allowed.add("facets")
+        return allowed
+
+    def check_query_parameters(self, request: Request) -> None:
+        """Answer 400 naming every parameter this endpoint does not know."""
+        allowed = self.allowed_parameters()
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            message = f"Unknown query parameter. Allowed here: {', '.join(sorted(allowed))}."
+            raise BadQuery(
+                {name: [message] for name in unknown}, summary="Unknown query parameter(s)"
+            )
+
+    def parse_expand(self, request: Request) -> set[str]:
+        names = split_list(request, "expand")
+        unknown = [name for name in names if name not in self.expansions]
+        if unknown:
+            raise BadQuery(
+                {
+                    "expand": [
+                        f"Unknown part(s): {', '.join(unknown)}. "
+                        f"Choose from: {', '.join(self.expansions)}."
+                    ]
+                }
+            )
+        if not names and self.action == "retrieve" and "expand" not in request.query_params:
+            return set(self.expansions)  # a single record comes whole unless told otherwise
+        return set(names)
+
+    def parse_facets(self, request: Request) -> list[str]:
+        names = split_list(request, "facets")
+        available = sorted(self.filterset_class.facets)
+        unknown = [name for name in names if name not in available]
+        if unknown:
+            raise BadQuery({"facets": [str(UnknownFacet(unknown, available))]})
+        return list(dict.fromkeys(names))
+
+    # -- records ------------------------------------------------------------------------------
+
+    def visible(self) -> QuerySet:
+        """The records the requester may see: the one visibility rule of the models."""
+        model = self.filterset_class._meta.model
+        return model.objects.visible_to(self.request.user)
+
+    def shown(self, queryset: QuerySet) -> QuerySet:
+        """Related rows to list beside a record: public ones (by the related model's
+        ``public_q``), or all of them for staff."""
+        user = self.request.user
+        if user.is_authenticated and user.is_staff:
+            return queryset
+        return queryset.filter(queryset.model.public_q())
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["expand"] = getattr(self, "expand", None)
+        return context
+
+    def prepare(self, rows: list[Any]) -> dict[str, Any]:
+        """Load what a page of rows needs in bulk; returns extra serializer context."""
+        return {}
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        context = {**self.get_serializer_context(), **self.prepare(page)}
+        data = self.get_serializer_class()(page, many=True, context=context).data
+        body = self.paginator.get_paginated_data(data)
+        if self.facet_names:
+            body["facets"] = facet_counts(
+                self.filterset_class,
+                request.query_params,
+                self.facet_names,
+                self.visible(),
+                request=request,
+            )
+        return Response(body)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        context = {**self.get_serializer_context(), **self.prepare([instance])}
+        return Response(self.get_serializer_class()(instance, context=context).data)
+
+
+def load_lineages(units: list[Collection]) -> dict[int, list[Collection]]:
+    """The lineage (root → unit) of each of ``units``, all in one query, by the unit's pk.
+
+    A reference is written from a unit's whole lineage; loading it per row would cost one
+    query per document or collection in a list.
+    """
+    wanted = {int(part) for unit in units for part in unit.tree_path.strip("/").split("/") if part}
+    if not wanted:
+        return {}
+    by_id = Collection.objects.select_related("level").in_bulk(wanted)
+    lineages = {}
+    for unit in units:
+        ids = [int(part) for part in unit.tree_path.strip("/").split("/") if part]
+        lineages[unit.pk] = [unit if pk == unit.pk else by_id[pk] for pk in ids if pk in by_id]
+    return lineages

@@ -1,0 +1,237 @@
+"""Serializers shared by the partner API, and those of the holdings (repositories, collections).
+
+Every representation lists its ``fields`` explicitly. Related records appear in a *brief* form
+(identifier, title or name, API url) and only when the requester may see them: a brief of a
+hidden record is ``null``, and lists of related records are prefetched already filtered by each
+model's ``public_q`` (see the viewsets' ``get_queryset``).
+
+Expandable parts (``?expand=texts,agents``) are named in ``Meta.expandable``; a serializer
+drops those not asked for when the view says which were (``context["expand"]``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from archive.models import Collection, Language, ReferenceLevel, Repository
+from archive.references import format_reference
+
+
+def can_see(instance: Any, context: dict[str, Any]) -> bool:
+    """Whether the requester may see ``instance`` (staff see everything, the public what is
+    public); records without a publication status are always visible."""
+    if not hasattr(instance, "is_public") or instance.is_public:
+        return True
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+class ExpandableSerializer(serializers.ModelSerializer):
+    """Drops the ``Meta.expandable`` fields the request did not ask for."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        expand = self.context.get("expand")
+        if expand is not None:
+            for name in getattr(self.Meta, "expandable", ()):
+                if name not in expand:
+                    fields.pop(name, None)
+        return fields
+
+
+class BriefSerializer(serializers.ModelSerializer):
+    """A related record in brief; ``null`` when the requester may not see it."""
+
+    def to_representation(self, instance: Any) -> Any:
+        if not can_see(instance, self.context):
+            return None
+        return super().to_representation(instance)
+
+
+class HtmlUrlField(serializers.Field):
+    """The absolute address of the record's public page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        url = value.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+extend_schema_field(OpenApiTypes.URI)(HtmlUrlField)
+
+
+class LinkField(serializers.URLField):
+    """A URL, or ``null`` where none is recorded (never an empty string)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str | None:
+        return value or None
+
+
+class DateSerializer(serializers.Serializer):
+    """A date statement: the EDTF text, its earliest and latest day, and a readable form."""
+
+    edtf = serializers.CharField(source="date_edtf", allow_null=True)
+    start = serializers.DateField(source="date_start", allow_null=True)
+    end = serializers.DateField(source="date_end", allow_null=True)
+    display = serializers.CharField(source="date_display")
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["edtf"] = data["edtf"] or None
+        return data
+
+
+class LanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["code", "name"]
+
+
+class RepositoryBriefSerializer(BriefSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:repository-detail", lookup_field="identifier"
+    )
+
+    class Meta:
+        model = Repository
+        fields = ["identifier", "name", "url"]
+
+
+class CollectionBriefSerializer(BriefSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:collection-detail", lookup_field="identifier"
+    )
+
+    class Meta:
+        model = Collection
+        fields = ["identifier", "title", "url"]
+
+
+class ReferenceLevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReferenceLevel
+        fields = ["code", "name", "rank", "label", "separator"]
+
+
+class RepositorySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:repository-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    website = LinkField(source="url")
+    levels = ReferenceLevelSerializer(many=True, read_only=True)
+    modified = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = Repository
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "name",
+            "short_name",
+            "name_original",
+            "kind",
+            "country",
+            "location",
+            "website",
+            "description",
+            "reference_template",
+            "show_japanese_era",
+            "levels",
+            "modified",
+        ]
+
+
+class CollectionSerializer(serializers.ModelSerializer):
+    """An archival unit. Its ``reference`` and ``custody`` need the unit's lineage, which the
+    viewset loads for a whole page in one query (``lineages`` in the context)."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:collection-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    repository = RepositoryBriefSerializer(read_only=True, allow_null=True)
+    parent = CollectionBriefSerializer(read_only=True, allow_null=True)
+    level = serializers.CharField(source="level.name")
+    reference = serializers.SerializerMethodField()
+    custody = serializers.SerializerMethodField()
+    date = DateSerializer(source="*", read_only=True)
+    creator = serializers.SerializerMethodField()
+    languages = LanguageSerializer(many=True, read_only=True)
+    document_count = serializers.IntegerField(read_only=True)
+    modified = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = Collection
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "title",
+            "repository",
+            "parent",
+            "level",
+            "reference_segment",
+            "reference",
+            "custody",
+            "depth",
+            "date",
+            "creator",
+            "extent",
+            "administrative_history",
+            "custodial_history",
+            "acquisition",
+            "scope_and_content",
+            "arrangement",
+            "access_conditions",
+            "reproduction_conditions",
+            "languages",
+            "finding_aids",
+            "notes",
+            "document_count",
+            "modified",
+        ]
+
+    def _lineage(self, unit: Collection) -> list[Collection]:
+        lineages = self.context.get("lineages") or {}
+        return lineages.get(unit.pk) or unit.lineage()
+
+    def get_reference(self, unit: Collection) -> str:
+        return format_reference(unit, lineage=self._lineage(unit))
+
+    def get_custody(self, unit: Collection) -> str:
+        return unit.effective_custody(self._lineage(unit))
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "identifier": {"type": "string"},
+                "name": {"type": "string"},
+                "url": {"type": "string", "format": "uri"},
+            },
+        }
+    )
+    def get_creator(self, unit: Collection) -> dict[str, Any] | None:
+        from people.api.serializers import AgentBriefSerializer
+
+        if unit.creator is None:
+            return None
+        return AgentBriefSerializer(context=self.context).to_representation(unit.creator)

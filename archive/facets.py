@@ -1,0 +1,79 @@
+"""Facet counts for any FilterSet: how many records have each value, under the current filters.
+
+Standard faceting: each facet is counted under every current filter *except its own* (the
+language facet under ``?language=ja&form=letter`` counts letters by language, so a reader can
+widen to Russian too). Each facet is one grouped query (``values(...).annotate(Count)``) over
+the base queryset the caller passes, which must already be limited to what the requester may
+see (``public()`` or ``visible_to(user)``), so counts never include a hidden record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.http import QueryDict
+
+from archive.filters import KirokuFilterSet
+
+#: the most values returned per facet (largest counts first)
+FACET_LIMIT = 100
+
+
+class UnknownFacet(ValueError):
+    """A facet name the FilterSet does not define."""
+
+    def __init__(self, names: list[str], allowed: list[str]) -> None:
+        self.names = names
+        self.allowed = allowed
+        super().__init__(
+            f"Unknown facet(s): {', '.join(names)}. Available: {', '.join(allowed) or 'none'}."
+        )
+
+
+def facet_counts(
+    filterset_class: type[KirokuFilterSet],
+    params: QueryDict,
+    names: list[str],
+    queryset: QuerySet,
+    request: Any = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Counts per value of each facet in ``names``: ``{name: [{value, label, count}, ...]}``.
+
+    ``params`` are the request's filter parameters; ``queryset`` the visible records. The
+    parameters must be valid (check the FilterSet first): a facet whose filters do not validate
+    raises ``ValueError``.
+    """
+    unknown = [name for name in names if name not in filterset_class.facets]
+    if unknown:
+        raise UnknownFacet(unknown, sorted(filterset_class.facets))
+    results: dict[str, list[dict[str, Any]]] = {}
+    for name in names:
+        facet = filterset_class.facets[name]
+        data = params.copy()
+        for param in facet.excludes:
+            data.pop(param, None)
+        filterset = filterset_class(data=data, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            raise ValueError(filterset.errors)
+        rows = filterset.filter_records().order_by()
+        if facet.annotate:
+            rows = rows.annotate(**facet.annotate)
+        group = [facet.value] + ([facet.label] if facet.label else [])
+        counted = (
+            rows.filter(facet.restrict)
+            .exclude(**{f"{facet.value}__isnull": True})
+            .values(*group)
+            .annotate(count=Count("id", distinct=True))
+            .order_by("-count", facet.value)[:FACET_LIMIT]
+        )
+        results[name] = [
+            {
+                "value": row[facet.value],
+                "label": str(row[facet.label]) if facet.label else str(row[facet.value]),
+                "count": row["count"],
+            }
+            for row in counted
+            if row[facet.value] != ""
+        ]
+    return results

@@ -1,0 +1,316 @@
+"""The two search engines behind one interface: SQLite FTS5 and PostgreSQL full text.
+
+Both match the same normalised keys (see :mod:`archive.search.text`) with the same meaning:
+every term must occur; a term of several keys must occur as a phrase; a prefix term matches
+keys that start with it; substring terms (one CJK character, ``*infix*``) are matched inside the
+search text with ``LIKE``. Only the ranking formula differs (BM25 in SQLite, cover density in
+PostgreSQL); both weigh a match in the title well above one in the body.
+
+A backend answers three questions, each in one SQL statement:
+
+* :meth:`SearchBackend.filter_entries` — which entries match (a lazy queryset, so that
+  ``Document.objects.filter(pk__in=...)`` runs as a single query with the search inside it);
+* :meth:`SearchBackend.ranked_entries` — the best entries, ranked, for the search page;
+* :meth:`SearchBackend.with_relevance` — another model's queryset joined to its matches, with
+  a rank to sort a filtered list by relevance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import BooleanField, Expression, F, FloatField, QuerySet
+from django.db.models.expressions import Func, RawSQL
+
+from archive.models import SearchEntry, SearchKind
+from archive.search.text import Query, Term
+
+TABLE = SearchEntry._meta.db_table  # archive_searchentry
+FTS_TABLE = f"{TABLE}_fts"
+#: how much more a match in the title counts than one in the rest of the text (SQLite)
+TITLE_WEIGHT = 10.0
+
+
+class SearchBackend:
+    """What a search engine must provide; see the module docstring."""
+
+    vendor: ClassVar[str] = ""
+
+    def install_statements(self) -> list[str]:
+        """SQL that creates the engine's structures if they are missing (idempotent)."""
+        raise NotImplementedError
+
+    def uninstall_statements(self) -> list[str]:
+        raise NotImplementedError
+
+    def after_rebuild(self) -> None:
+        """Hook run after the whole index has been rewritten."""
+
+    def match_condition(self, query: Query) -> Expression | None:
+        """A boolean expression on ``archive_searchentry`` for the query's index terms."""
+        raise NotImplementedError
+
+    def filter_entries(self, queryset: QuerySet[SearchEntry], query: Query) -> QuerySet:
+        """``queryset`` limited to the entries that match every term of ``query``."""
+        condition = self.match_condition(query)
+        if condition is not None:
+            queryset = queryset.filter(condition)
+        for term in query.substring_terms:
+            queryset = queryset.filter(search_text__contains=term.substring)
+        return queryset
+
+    def ranked_entries(
+        self, query: Query, kinds: Sequence[str] | None, limit: int, offset: int
+    ) -> list[SearchEntry]:
+        """The matching entries, best first, each with a ``rank`` attribute (one query)."""
+        raise NotImplementedError
+
+    def with_relevance(self, queryset: QuerySet, query: Query, kind: str) -> QuerySet:
+        """``queryset`` (of records of ``kind``) joined to its matching entries.
+
+        Rows that do not match are dropped; the others get ``search_rank`` (larger is better).
+        A join, not a correlated subquery: SQLite's ``bm25()`` recomputes its statistics for
+        every call, so a rank per row from a subquery costs the whole match again per row.
+        """
+        raise NotImplementedError
+
+    @staticmethod
+    def _base_pk(queryset: QuerySet) -> str:
+        qn = connection.ops.quote_name
+        meta = queryset.model._meta
+        return f"{qn(meta.db_table)}.{qn(meta.pk.column)}"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def fts5_match(terms: Sequence[Term]) -> str:
+    """An FTS5 MATCH expression: quoted phrases of keys, ANDed (keys never contain quotes)."""
+    parts = []
+    for term in terms:
+        phrase = '"' + " ".join(key.replace('"', '""') for key in term.keys) + '"'
+        parts.append(phrase + " *" if term.prefix else phrase)
+    return " AND ".join(parts)
+
+
+class SQLiteFTSBackend(SearchBackend):
+    """SQLite FTS5 over the entries' normalised text.
+
+    The FTS5 table is *external content*: it stores only the index, and reads the text back
+    from ``archive_searchentry`` when needed. Triggers on that table keep the index in step with
+    every insert, update and delete, whatever code path writes the rows. The ``unicode61``
+    tokenizer only has to split on spaces, since the text is already normalised; it is told not
+    to fold diacritics itself so that index and query keys stay exactly as normalised.
+    """
+
+    vendor = "sqlite"
+
+    def install_statements(self) -> list[str]:
+        columns = "title_search, search_text"
+        new_values = "new.id, new.title_search, new.search_text"
+        old_values = "old.id, old.title_search, old.search_text"
+        return [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({columns}, "
+            f"content='{TABLE}', content_rowid='id', "
+            "tokenize='unicode61 remove_diacritics 0')",
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_insert AFTER INSERT ON {TABLE} BEGIN "
+            f"INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES ({new_values}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_delete AFTER DELETE ON {TABLE} BEGIN "
+            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {columns}) "
+            f"VALUES ('delete', {old_values}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_update AFTER UPDATE ON {TABLE} BEGIN "
+            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {columns}) "
+            f"VALUES ('delete', {old_values}); "
+            f"INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES ({new_values}); END",
+        ]
+
+    def uninstall_statements(self) -> list[str]:
+        return [
+            f"DROP TRIGGER IF EXISTS {TABLE}_fts_insert",
+            f"DROP TRIGGER IF EXISTS {TABLE}_fts_delete",
+            f"DROP TRIGGER IF EXISTS {TABLE}_fts_update",
+            f"DROP TABLE IF EXISTS {FTS_TABLE}",
+        ]
+
+    def after_rebuild(self) -> None:
+        # Rebuild the FTS index from the content table: repairs an index that drifted while
+        # the triggers were missing (a table rebuild by a later migration), then compacts it.
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+
+    def match_condition(self, query: Query) -> Expression | None:
+        terms = query.index_terms
+        if not terms:
+            return None
+        rowids = RawSQL(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts5_match(terms)]
+        )
+        return _In(F("id"), rowids)
+
+    def _joined(self, query: Query, kinds: Sequence[str]) -> tuple[dict, list[str], list[Any]]:
+        """``extra()`` arguments that join ``archive_searchentry`` to the FTS5 matches.
+
+        ``+kind`` keeps SQLite from driving the join from the (kind, object_id) index, which
+        would run the full-text match once per entry of that kind; this way the planner starts
+        from the FTS5 matches and reaches each entry by rowid.
+        """
+        where = [f"+{TABLE}.kind IN ({', '.join(['%s'] * len(kinds))})"]
+        params: list[Any] = list(kinds)
+        select = {"search_rank": "0.0"}
+        if query.index_terms:
+            where += [f"{FTS_TABLE}.rowid = {TABLE}.id", f"{FTS_TABLE} MATCH %s"]
+            params.append(fts5_match(query.index_terms))
+            select = {"search_rank": f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)"}
+        for term in query.substring_terms:
+            where.append(f"{TABLE}.search_text LIKE %s")
+            params.append(f"%{term.substring}%")
+        return select, where, params
+
+    def _tables(self, query: Query) -> list[str]:
+        return [FTS_TABLE] if query.index_terms else []
+
+    def ranked_entries(
+        self, query: Query, kinds: Sequence[str] | None, limit: int, offset: int
+    ) -> list[SearchEntry]:
+        select, where, params = self._joined(query, kinds or SearchKind.values)
+        entries = SearchEntry.objects.extra(
+            select=select, where=where, params=params, tables=self._tables(query)
+        ).order_by("-search_rank", "title", "id")
+        columns = ("kind", "object_id", "identifier", "title", "display_text")
+        return list(entries.only(*columns)[offset : offset + limit])
+
+    def with_relevance(self, queryset: QuerySet, query: Query, kind: str) -> QuerySet:
+        select, where, params = self._joined(query, [kind])
+        where.append(f"{TABLE}.object_id = {self._base_pk(queryset)}")
+        return queryset.extra(
+            select=select, where=where, params=params, tables=[TABLE, *self._tables(query)]
+        )
+
+
+class _In(Func):
+    """``<expression> IN (<raw subquery>)`` as a boolean filter condition."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression: Expression, subquery: RawSQL) -> None:
+        super().__init__(expression, subquery)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        left, left_params = compiler.compile(self.source_expressions[0])
+        right, right_params = compiler.compile(self.source_expressions[1])
+        return f"{left} IN {right}", [*left_params, *right_params]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def tsquery(terms: Sequence[Term]) -> str:
+    """A ``to_tsquery`` expression: phrases of quoted keys joined by ``<->``, ANDed."""
+    parts = []
+    for term in terms:
+        keys = ["'" + key.replace("'", "''").replace("\\", "\\\\") + "'" for key in term.keys]
+        if term.prefix:
+            keys[-1] += ":*"
+        parts.append("(" + " <-> ".join(keys) + ")")
+    return " & ".join(parts)
+
+
+class PostgresBackend(SearchBackend):
+    """PostgreSQL full text over the entries' normalised text.
+
+    ``search_vector`` is a stored generated column — the normalised title at weight A and the
+    whole normalised text at weight D, parsed by the ``simple`` configuration (no stemming, no
+    stop words: the text is already folded, and stemming rules are language-specific) — with a
+    GIN index. A pg_trgm GIN index on ``search_text`` serves the substring terms (``LIKE``).
+    Both are created by the migration; Django does not know the column exists.
+    """
+
+    vendor = "postgresql"
+
+    def install_statements(self) -> list[str]:
+        return [
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+            "GENERATED ALWAYS AS ("
+            "setweight(to_tsvector('simple'::regconfig, title_search), 'A') || "
+            "setweight(to_tsvector('simple'::regconfig, search_text), 'D')) STORED",
+            f"CREATE INDEX IF NOT EXISTS searchentry_vector ON {TABLE} USING gin (search_vector)",
+            f"CREATE INDEX IF NOT EXISTS searchentry_trigram ON {TABLE} "
+            "USING gin (search_text gin_trgm_ops)",
+        ]
+
+    def uninstall_statements(self) -> list[str]:
+        return [
+            "DROP INDEX IF EXISTS searchentry_trigram",
+            "DROP INDEX IF EXISTS searchentry_vector",
+            f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
+        ]
+
+    def match_condition(self, query: Query) -> Expression | None:
+        terms = query.index_terms
+        if not terms:
+            return None
+        # unqualified column: Django relabels the table when this runs as a subquery
+        return RawSQL(
+            "search_vector @@ to_tsquery('simple', %s)",
+            [tsquery(terms)],
+            output_field=BooleanField(),
+        )
+
+    def _rank_sql(self, query: Query, table: str = "") -> tuple[str, list[Any]]:
+        terms = query.index_terms
+        if not terms:
+            return "0.0", []
+        column = f"{table}.search_vector" if table else "search_vector"
+        return f"ts_rank_cd({column}, to_tsquery('simple', %s))", [tsquery(terms)]
+
+    def ranked_entries(
+        self, query: Query, kinds: Sequence[str] | None, limit: int, offset: int
+    ) -> list[SearchEntry]:
+        entries = self.filter_entries(SearchEntry.objects.all(), query)
+        if kinds:
+            entries = entries.filter(kind__in=list(kinds))
+        sql, params = self._rank_sql(query)
+        entries = entries.annotate(
+            search_rank=RawSQL(sql, params, output_field=FloatField())
+        ).order_by("-search_rank", "title", "id")
+        columns = ("kind", "object_id", "identifier", "title", "display_text")
+        return list(entries.only(*columns)[offset : offset + limit])
+
+    def with_relevance(self, queryset: QuerySet, query: Query, kind: str) -> QuerySet:
+        where = [f"{TABLE}.kind = %s", f"{TABLE}.object_id = {self._base_pk(queryset)}"]
+        params: list[Any] = [kind]
+        if query.index_terms:
+            where.append(f"{TABLE}.search_vector @@ to_tsquery('simple', %s)")
+            params.append(tsquery(query.index_terms))
+        for term in query.substring_terms:
+            where.append(f"{TABLE}.search_text LIKE %s")
+            params.append(f"%{term.substring}%")
+        rank, rank_params = self._rank_sql(query, TABLE)
+        return queryset.extra(
+            select={"search_rank": rank},
+            select_params=rank_params,
+            where=where,
+            params=params,
+            tables=[TABLE],
+        )
+
+
+BACKENDS: dict[str, type[SearchBackend]] = {
+    SQLiteFTSBackend.vendor: SQLiteFTSBackend,
+    PostgresBackend.vendor: PostgresBackend,
+}
+
+
+def get_backend() -> SearchBackend:
+    """The backend for the default database."""
+    try:
+        return BACKENDS[connection.vendor]()
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"Kiroku's search supports SQLite and PostgreSQL, not {connection.vendor}."
+        ) from None

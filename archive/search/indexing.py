@@ -1,0 +1,374 @@
+"""Writing the search index: what each kind of record contributes, and keeping it current.
+
+Only public content is indexed. A record's entry holds its public parts and nothing else —
+for a document: its titles, summary and description, its public texts, every name form of the
+public agents in its roles, its subjects and places — and a record the public may not see has
+no entry at all. The visibility rule is the models' own (``public()`` / ``public_q()``), applied
+while the entry is built, so the search never has to re-check it and can never show a hit or a
+snippet from unpublished material, whatever the query.
+
+An entry is rewritten whole whenever the record or one of its parts changes (see
+:mod:`archive.search.signals`): entries are small, and rebuilding one is a fixed number of
+queries, which is simpler and safer than patching. Every builder works on a batch of records
+with a fixed number of queries per batch, so a rebuild of a million documents costs a few
+thousand queries, not millions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+
+from archive.models import Collection, SearchEntry, SearchKind
+from archive.search.backends import get_backend
+from archive.search.text import normalize
+
+#: records per batch when building entries (keeps ``IN`` lists under every database's limit)
+BATCH = 500
+#: longest normalised text indexed per record; PostgreSQL refuses tsvectors over 1 MB
+MAX_SEARCH_TEXT = 250_000
+
+_pending: ContextVar[dict[str, set[int]] | None] = ContextVar("search_pending", default=None)
+_suspended: ContextVar[bool] = ContextVar("search_suspended", default=False)
+
+
+def _chunks(ids: Sequence[int], size: int = BATCH) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _lines(*values: str) -> str:
+    return "\n".join(value.strip() for value in values if value and value.strip())
+
+
+def _entry(kind: str, record: object, title: str, body: str, extra: str = "") -> SearchEntry:
+    """An entry: the title, and the body as written (display) and normalised (search)."""
+    title_search = normalize(title)
+    search_text = " ".join(part for part in (title_search, normalize(body), extra) if part)
+    return SearchEntry(
+        kind=kind,
+        object_id=record.pk,  # type: ignore[attr-defined]
+        identifier=getattr(record, "identifier", ""),
+        title=title[:500],
+        title_search=title_search,
+        search_text=search_text[:MAX_SEARCH_TEXT],
+        display_text=body,
+    )
+
+
+def _agent_names(agent: object) -> str:
+    """An agent's preferred name and every name form (with kana readings), on one line."""
+    names: list[str] = [agent.name]  # type: ignore[attr-defined]
+    for form in agent.name_forms.all():  # type: ignore[attr-defined]
+        names.extend(value for value in (form.name, form.kana_reading) if value)
+    return "; ".join(dict.fromkeys(names))
+
+
+def _public_agents_with_names(prefix: str = "") -> list[Prefetch]:
+    from people.models import NameForm
+
+    return [Prefetch(f"{prefix}name_forms", queryset=NameForm.objects.order_by("pk"))]
+
+
+# ---------------------------------------------------------------------------------------------
+# What each kind of record contributes
+
+
+def document_entries(ids: Sequence[int]) -> list[SearchEntry]:
+    """Entries of the public documents among ``ids`` (six queries per batch)."""
+    from documents.models import Document, DocumentText
+    from people.models import Agent, AgentRole
+
+    documents = (
+        Document.objects.public()
+        .filter(pk__in=ids)
+        .select_related("place")  # place of creation
+        .prefetch_related(
+            # only public texts (a draft translation stays out of the index)
+            Prefetch(
+                "texts",
+                queryset=DocumentText.objects.filter(DocumentText.public_q()).order_by(
+                    "order", "key"
+                ),
+                to_attr="public_texts",
+            ),
+            # only public agents, with all their name forms (one query for all documents)
+            Prefetch(
+                "agent_roles",
+                queryset=AgentRole.objects.filter(Agent.public_q("agent__"))
+                .select_related("agent")
+                .prefetch_related(*_public_agents_with_names("agent__"))
+                .order_by("order", "pk"),
+                to_attr="public_roles",
+            ),
+            "subjects",
+            "places",
+        )
+    )
+    entries = []
+    for document in documents:
+        names = [
+            _lines(_agent_names(role.agent), role.name_as_written) for role in document.public_roles
+        ]
+        places = [document.place] if document.place else []
+        places += [place for place in document.places.all() if place not in places]
+        vocabulary = [_vocabulary_line(term) for term in [*document.subjects.all(), *places]]
+        texts = [_lines(text.label, text.body) for text in document.public_texts]
+        body = _lines(
+            document.title_original,
+            document.summary,
+            document.description,
+            *names,
+            *vocabulary,
+            *texts,
+        )
+        entries.append(
+            _entry(
+                SearchKind.DOCUMENT,
+                document,
+                document.title,
+                body,
+                extra=normalize(document.identifier),
+            )
+        )
+    return entries
+
+
+def _vocabulary_line(term: object) -> str:
+    """A subject's or place's names in every language, on one line."""
+    names = [getattr(term, attr, "") for attr in ("name", "name_ja", "name_ru")]
+    names += (getattr(term, "alternative_names", "") or "").split(";")
+    return "; ".join(dict.fromkeys(name.strip() for name in names if name and name.strip()))
+
+
+def agent_entries(ids: Sequence[int]) -> list[SearchEntry]:
+    """Entries of the public agents among ``ids``: every name form, biography, functions."""
+    from people.models import Agent
+
+    agents = (
+        Agent.objects.public().filter(pk__in=ids).prefetch_related(*_public_agents_with_names())
+    )
+    return [
+        _entry(
+            SearchKind.AGENT,
+            agent,
+            agent.name,
+            _lines(_agent_names(agent), agent.biography, agent.functions),
+            extra=normalize(agent.sort_name),
+        )
+        for agent in agents
+    ]
+
+
+def collection_entries(ids: Sequence[int]) -> list[SearchEntry]:
+    """Entries of the public archival units among ``ids``: title, creator, ISAD(G) notes."""
+    from people.models import Agent
+
+    units = (
+        Collection.objects.public()
+        .filter(pk__in=ids)
+        .prefetch_related(
+            # the creator only if public (a draft agent's name stays out)
+            Prefetch("creator", queryset=Agent.objects.public()),
+        )
+    )
+    entries = []
+    for unit in units:
+        creator = unit.creator.name if unit.creator_id and unit.creator else ""
+        body = _lines(
+            creator,
+            unit.scope_and_content,
+            unit.administrative_history,
+            unit.custodial_history,
+            unit.arrangement,
+            unit.extent,
+            unit.notes,
+        )
+        entries.append(_entry(SearchKind.COLLECTION, unit, unit.title, body))
+    return entries
+
+
+def publication_entries(ids: Sequence[int]) -> list[SearchEntry]:
+    """Entries of the public publications among ``ids``: titles, container, creators, abstract."""
+    from documents.models import Publication, PublicationCreator
+    from people.models import Agent
+
+    publications = (
+        Publication.objects.public()
+        .filter(pk__in=ids)
+        .prefetch_related(
+            # creators who are public agents only
+            Prefetch(
+                "creators",
+                queryset=PublicationCreator.objects.filter(Agent.public_q("agent__"))
+                .select_related("agent")
+                .order_by("order", "pk"),
+                to_attr="public_creators",
+            ),
+        )
+    )
+    entries = []
+    for publication in publications:
+        creators = "; ".join(
+            dict.fromkeys(
+                creator.name_as_printed or creator.agent.name
+                for creator in publication.public_creators
+            )
+        )
+        body = _lines(
+            publication.title_translated,
+            publication.title_transliterated,
+            creators,
+            publication.editors,
+            publication.container_title,
+            publication.publisher,
+            publication.abstract,
+        )
+        entries.append(_entry(SearchKind.PUBLICATION, publication, publication.title, body))
+    return entries
+
+
+BUILDERS: dict[str, Callable[[Sequence[int]], list[SearchEntry]]] = {
+    SearchKind.DOCUMENT: document_entries,
+    SearchKind.AGENT: agent_entries,
+    SearchKind.COLLECTION: collection_entries,
+    SearchKind.PUBLICATION: publication_entries,
+}
+
+
+def public_ids(kind: str) -> QuerySet:
+    """The primary keys of every public record of ``kind``."""
+    from documents.models import Document, Publication
+    from people.models import Agent
+
+    model = {
+        SearchKind.DOCUMENT: Document,
+        SearchKind.AGENT: Agent,
+        SearchKind.COLLECTION: Collection,
+        SearchKind.PUBLICATION: Publication,
+    }[kind]
+    return model.objects.public().order_by("pk").values_list("pk", flat=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def reindex(kind: str, ids: Iterable[int]) -> None:
+    """Rewrite the entries of these records: public ones rebuilt, the others removed.
+
+    Inside :func:`batch` the work is only noted, and done once per record when the batch ends.
+    """
+    if _suspended.get():
+        return
+    ids = {int(pk) for pk in ids if pk is not None}
+    if not ids:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending[kind] |= ids
+        return
+    _write(kind, sorted(ids))
+
+
+def _write(kind: str, ids: Sequence[int]) -> None:
+    builder = BUILDERS[kind]
+    with transaction.atomic():
+        for chunk in _chunks(ids):
+            entries = builder(chunk)
+            SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
+            SearchEntry.objects.bulk_create(entries)
+
+
+def reindex_agents(ids: Iterable[int]) -> None:
+    """Rewrite agents' entries and those of the public records that carry their names."""
+    from documents.models import Document, PublicationCreator
+    from people.models import AgentRole
+
+    ids = [pk for pk in ids if pk is not None]
+    if not ids or _suspended.get():
+        return
+    reindex(SearchKind.AGENT, ids)
+    reindex(
+        SearchKind.DOCUMENT,
+        AgentRole.objects.filter(Document.public_q("document__"), agent_id__in=ids).values_list(
+            "document_id", flat=True
+        ),
+    )
+    reindex(
+        SearchKind.PUBLICATION,
+        PublicationCreator.objects.filter(agent_id__in=ids).values_list(
+            "publication_id", flat=True
+        ),
+    )
+    reindex(
+        SearchKind.COLLECTION,
+        Collection.objects.filter(creator_id__in=ids).values_list("pk", flat=True),
+    )
+
+
+def remove(kind: str, ids: Iterable[int]) -> None:
+    """Drop the entries of deleted records."""
+    if _suspended.get():
+        return
+    SearchEntry.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Collect re-indexing inside the block and do it once per record at the end.
+
+    For code that changes many records or many parts of one record at once (an import, an
+    admin save with inlines): without it every saved part rewrites its record's entry again.
+    If the block raises, nothing is written (the surrounding transaction is rolling back).
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict[str, set[int]] = defaultdict(set)
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    for kind, ids in pending.items():
+        reindex(kind, ids)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Skip all re-indexing inside the block; call :func:`rebuild` after it."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
+
+def rebuild(kinds: Iterable[str] | None = None) -> dict[str, int]:
+    """Rewrite the whole index (or the entries of ``kinds``); returns entries written per kind.
+
+    Creates the engine's structures first if they are missing, and ends with the engine's own
+    repair step (FTS5 ``rebuild`` on SQLite), so it also mends an index that drifted.
+    """
+    backend = get_backend()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for statement in backend.install_statements():
+            cursor.execute(statement)
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        for kind in kinds or list(BUILDERS):
+            SearchEntry.objects.filter(kind=kind).delete()
+            written = 0
+            for chunk in _chunks(list(public_ids(kind))):
+                written += len(SearchEntry.objects.bulk_create(BUILDERS[kind](chunk)))
+            counts[kind] = written
+        backend.after_rebuild()
+    return counts

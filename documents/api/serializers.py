@@ -1,0 +1,285 @@
+"""Partner API representations of documents, publications, subjects and places."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from archive.api.serializers import (
+    CollectionBriefSerializer,
+    DateSerializer,
+    ExpandableSerializer,
+    HtmlUrlField,
+    LanguageSerializer,
+    LinkField,
+    RepositoryBriefSerializer,
+)
+from archive.references import format_reference
+from documents.api.briefs import (
+    DocumentTypeSerializer,
+    PlaceBriefSerializer,
+    PublicationBriefSerializer,
+    SubjectBriefSerializer,
+)
+from documents.models import (
+    Copy,
+    Document,
+    DocumentText,
+    Identifier,
+    Place,
+    Publication,
+    PublicationCreator,
+    Subject,
+)
+from people.api.serializers import AgentBriefSerializer, SchemeSerializer
+from people.models import AgentRole
+
+
+class IdentifierSerializer(serializers.ModelSerializer):
+    """A typed identifier of the document (a Wilson Center record number, a DOI, ...)."""
+
+    scheme = SchemeSerializer(read_only=True)
+    url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Identifier
+        fields = ["scheme", "value", "url"]
+
+
+class TextSerializer(serializers.ModelSerializer):
+    """One public text of a document: original, transcript, translation, draft, ..."""
+
+    language = serializers.CharField(source="language.code")
+    side = AgentBriefSerializer(read_only=True, allow_null=True)
+    date = DateSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = DocumentText
+        fields = ["key", "kind", "language", "label", "stage", "side", "date", "source", "body"]
+
+
+class AgentRoleSerializer(serializers.ModelSerializer):
+    """An agent's part in a document."""
+
+    agent = AgentBriefSerializer(read_only=True)
+
+    class Meta:
+        model = AgentRole
+        fields = ["role", "agent", "name_as_written", "note"]
+
+
+class CopySerializer(serializers.ModelSerializer):
+    """Where a copy, edition or translation of the document is held or published."""
+
+    holder = RepositoryBriefSerializer(read_only=True, allow_null=True)
+    publication = PublicationBriefSerializer(read_only=True, allow_null=True)
+    language = serializers.CharField(source="language.code", allow_null=True, default=None)
+    url = LinkField()
+
+    class Meta:
+        model = Copy
+        fields = [
+            "key",
+            "kind",
+            "holder",
+            "publication",
+            "citation",
+            "language",
+            "url",
+            "rights",
+            "date_added",
+            "note",
+        ]
+
+
+class DocumentSerializer(ExpandableSerializer):
+    """A document with its provenance, dates, languages and vocabulary terms.
+
+    ``texts``, ``agents`` and ``copies`` come with ``?expand=`` (and on detail responses);
+    each lists only its public parts. ``reference`` is the full archival reference in the
+    holding repository's style.
+    """
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:document-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    form = DocumentTypeSerializer(source="document_type", read_only=True)
+    date = DateSerializer(source="*", read_only=True)
+    languages = LanguageSerializer(many=True, read_only=True)
+    reference = serializers.SerializerMethodField()
+    collection = CollectionBriefSerializer(read_only=True, allow_null=True)
+    repository = RepositoryBriefSerializer(
+        source="collection.repository", read_only=True, allow_null=True
+    )
+    place = PlaceBriefSerializer(read_only=True, allow_null=True)
+    subjects = SubjectBriefSerializer(many=True, read_only=True)
+    places = PlaceBriefSerializer(many=True, read_only=True)
+    identifiers = IdentifierSerializer(source="shown_identifiers", many=True, read_only=True)
+    license_url = LinkField()
+    modified = serializers.DateTimeField(source="updated_at")
+    texts = TextSerializer(source="shown_texts", many=True, read_only=True)
+    agents = AgentRoleSerializer(source="shown_roles", many=True, read_only=True)
+    copies = CopySerializer(source="shown_copies", many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "title",
+            "title_original",
+            "form",
+            "date",
+            "languages",
+            "summary",
+            "description",
+            "extent",
+            "reference",
+            "collection",
+            "repository",
+            "locator",
+            "place",
+            "subjects",
+            "places",
+            "identifiers",
+            "rights",
+            "license_url",
+            "credit_line",
+            "modified",
+            "texts",
+            "agents",
+            "copies",
+        ]
+        expandable = ("texts", "agents", "copies")
+
+    def get_reference(self, document: Document) -> str:
+        if not document.collection_id:
+            return ""
+        lineages = self.context.get("lineages") or {}
+        return format_reference(
+            document.collection,
+            level=document.reference_level,
+            segment=document.reference_segment,
+            locator=document.locator,
+            lineage=lineages.get(document.collection_id),
+        )
+
+
+class PublicationCreatorSerializer(serializers.ModelSerializer):
+    agent = AgentBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = PublicationCreator
+        fields = ["role", "agent", "name_as_printed", "affiliation"]
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:publication-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    date = DateSerializer(source="*", read_only=True)
+    container = PublicationBriefSerializer(read_only=True, allow_null=True)
+    language = serializers.CharField(source="language.code", allow_null=True, default=None)
+    link = LinkField(source="url")
+    license_url = LinkField()
+    creators = PublicationCreatorSerializer(many=True, read_only=True)
+    modified = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = Publication
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "kind",
+            "title",
+            "title_translated",
+            "title_transliterated",
+            "creators",
+            "container_title",
+            "container",
+            "editors",
+            "publisher",
+            "publication_place",
+            "date",
+            "volume",
+            "issue",
+            "pages",
+            "chapter_number",
+            "issn_print",
+            "issn_online",
+            "isbn",
+            "doi",
+            "link",
+            "language",
+            "license",
+            "license_url",
+            "abstract",
+            "citation_text",
+            "modified",
+        ]
+
+
+class SubjectSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:subject-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    broader = SubjectBriefSerializer(read_only=True, allow_null=True)
+    document_count = serializers.IntegerField(read_only=True, help_text="Public documents.")
+
+    class Meta:
+        model = Subject
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "name",
+            "name_ja",
+            "name_ru",
+            "broader",
+            "scope_note",
+            "document_count",
+        ]
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:place-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    part_of = PlaceBriefSerializer(read_only=True, allow_null=True)
+    latitude = serializers.FloatField(read_only=True, allow_null=True)
+    longitude = serializers.FloatField(read_only=True, allow_null=True)
+    documents_created = serializers.IntegerField(
+        source="created_here_count", read_only=True, help_text="Public documents written here."
+    )
+    documents_mentioning = serializers.IntegerField(
+        source="mentioning_count",
+        read_only=True,
+        help_text="Public documents that mention the place.",
+    )
+
+    class Meta:
+        model = Place
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "name",
+            "name_ja",
+            "name_ru",
+            "alternative_names",
+            "kind",
+            "country",
+            "part_of",
+            "latitude",
+            "longitude",
+            "geonames_id",
+            "wikidata_id",
+            "note",
+            "documents_created",
+            "documents_mentioning",
+        ]

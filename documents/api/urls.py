@@ -1,0 +1,13 @@
+"""Partner API routes for documents, publications and the vocabularies (``api:`` namespace)."""
+
+from rest_framework.routers import SimpleRouter
+
+from documents.api import views
+
+router = SimpleRouter()
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("publications", views.PublicationViewSet, basename="publication")
+router.register("subjects", views.SubjectViewSet, basename="subject")
+router.register("places", views.PlaceViewSet, basename="place")
+
+urlpatterns = router.urls

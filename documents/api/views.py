@@ -1,0 +1,158 @@
+"""Partner API views for documents, publications and the vocabularies (subjects, places)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from archive.api.base import PartnerViewSet, load_lineages
+from documents.api.serializers import (
+    DocumentSerializer,
+    PlaceSerializer,
+    PublicationSerializer,
+    SubjectSerializer,
+)
+from documents.filters import (
+    DocumentFilterSet,
+    PlaceFilterSet,
+    PublicationFilterSet,
+    SubjectFilterSet,
+)
+from documents.models import Copy, Document, DocumentText, Identifier, Place, Subject
+from people.models import AgentRole
+
+
+class DocumentViewSet(PartnerViewSet):
+    """Documents, filtered and faceted with the site's FilterSet."""
+
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilterSet
+    expansions = ("texts", "agents", "copies")
+
+    def get_queryset(self) -> QuerySet:
+        queryset = (
+            self.visible()
+            # form, provenance (unit with its repository and level, the document's own level)
+            # and place of creation are on every row; the repository also decides era display
+            .select_related(
+                "document_type",
+                "collection__repository",
+                "collection__level",
+                "reference_level",
+                "place",
+            )
+            .prefetch_related(
+                # languages (also read by the date display), subjects, places mentioned
+                "languages",
+                "subjects",
+                "places",
+                # typed identifiers with their scheme, only those of public copies
+                Prefetch(
+                    "identifiers",
+                    self.shown(Identifier.objects.select_related("scheme")),
+                    to_attr="shown_identifiers",
+                ),
+            )
+        )
+        expand = getattr(self, "expand", set())
+        if "texts" in expand:
+            # public texts with their language and the side that wrote them
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "texts",
+                    self.shown(DocumentText.objects.select_related("language", "side")),
+                    to_attr="shown_texts",
+                )
+            )
+        if "agents" in expand:
+            # roles of public agents, with the agent for its brief form
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "agent_roles",
+                    self.shown(AgentRole.objects.select_related("agent")).order_by("order", "role"),
+                    to_attr="shown_roles",
+                )
+            )
+        if "copies" in expand:
+            # public copies with holder, edition and language for their briefs
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "copies",
+                    self.shown(Copy.objects.select_related("holder", "publication", "language")),
+                    to_attr="shown_copies",
+                )
+            )
+        return queryset
+
+    def prepare(self, rows: list[Any]) -> dict[str, Any]:
+        # every reference is written from its unit's lineage: one query for the page
+        units = {row.collection_id: row.collection for row in rows if row.collection_id}
+        return {"lineages": load_lineages(list(units.values()))}
+
+
+class PublicationViewSet(PartnerViewSet):
+    """Published works: articles, chapters, books, documentary editions."""
+
+    serializer_class = PublicationSerializer
+    filterset_class = PublicationFilterSet
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            self.visible()
+            # the container (book, edition) as a brief, and the language code
+            .select_related("container", "language")
+            # the byline with each creator's agent
+            .prefetch_related("creators__agent")
+        )
+
+
+class SubjectViewSet(PartnerViewSet):
+    """The subject headings (a controlled vocabulary: every term is public)."""
+
+    serializer_class = SubjectSerializer
+    filterset_class = SubjectFilterSet
+
+    def visible(self) -> QuerySet:
+        return Subject.objects.all()
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            self.visible()
+            # the broader term as a brief
+            .select_related("broader")
+            # public documents with the subject, counted in the same query
+            .annotate(
+                document_count=Count(
+                    "documents", filter=Document.public_q("documents__"), distinct=True
+                )
+            )
+        )
+
+
+class PlaceViewSet(PartnerViewSet):
+    """Places (a controlled vocabulary with coordinates: every term is public)."""
+
+    serializer_class = PlaceSerializer
+    filterset_class = PlaceFilterSet
+
+    def visible(self) -> QuerySet:
+        return Place.objects.all()
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            self.visible()
+            # the enclosing place as a brief
+            .select_related("part_of")
+            # public documents written at / mentioning the place, counted in the same query
+            .annotate(
+                created_here_count=Count(
+                    "documents_created",
+                    filter=Document.public_q("documents_created__"),
+                    distinct=True,
+                ),
+                mentioning_count=Count(
+                    "documents", filter=Document.public_q("documents__"), distinct=True
+                ),
+            )
+        )

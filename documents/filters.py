@@ -1,0 +1,266 @@
+"""FilterSets for documents, publications and the vocabularies (subjects, places).
+
+Filters on many-valued relations (languages, subjects, agents, texts) select document ids in a
+subquery instead of joining, so a document matches once however many of its values match, no
+DISTINCT is needed, and facet queries can group the filtered rows by any relation without
+reusing a filter's join.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from archive.filters import (
+    DateFilterMixin,
+    Facet,
+    KirokuFilterSet,
+    MultiValueCharFilter,
+    MultiValueNumberFilter,
+    PartialDateFilter,
+    StrictBooleanFilter,
+    date_ordering,
+    decade_filter,
+    field_ordering,
+    in_subtree_q,
+    ordering_filter,
+    year_filter,
+)
+from archive.models import Repository
+from documents.models import (
+    DigitalObject,
+    Document,
+    DocumentText,
+    Place,
+    Publication,
+    PublicationCreator,
+    PublicationKind,
+    Subject,
+    TextKind,
+)
+from people.models import Agent, AgentRole, DocumentRole
+
+#: text kinds that give the document's own words (not a translation or a summary)
+TRANSCRIPT_KINDS = tuple(
+    kind for kind in TextKind.values if kind not in {TextKind.TRANSLATION, TextKind.SUMMARY}
+)
+
+
+DOCUMENT_ORDERINGS = {
+    "date": date_ordering("Date"),
+    "-date": date_ordering("Date (latest first)", descending=True),
+    "title": field_ordering("Title", "title"),
+    "-title": field_ordering("Title (Z–A)", "title", descending=True),
+    "identifier": field_ordering("Identifier", "identifier"),
+}
+
+
+class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
+    """Documents: the browse page's and the API's filters, sort orders and facets."""
+
+    search_fields = ("title", "title_original", "summary", "identifier")
+    orderings = DOCUMENT_ORDERINGS
+    default_ordering = "date"
+    facets = {
+        "form": Facet("document_type__code", "document_type__name", excludes=("form",)),
+        "language": Facet("languages__code", "languages__name", excludes=("language",)),
+        "repository": Facet(
+            "collection__repository__identifier",
+            "collection__repository__name",
+            excludes=("repository", "repository_id"),
+            restrict=Repository.public_q("collection__repository__"),
+        ),
+        "subject": Facet("subjects__identifier", "subjects__name", excludes=("subject",)),
+        "place": Facet("places__identifier", "places__name", excludes=("place",)),
+        "agent": Facet(
+            "agent_roles__agent__identifier",
+            "agent_roles__agent__name",
+            excludes=("agent",),
+            restrict=Agent.public_q("agent_roles__agent__"),
+        ),
+        "role": Facet(
+            "agent_roles__role",
+            excludes=("role",),
+            restrict=Agent.public_q("agent_roles__agent__"),
+        ),
+        "year": Facet(
+            "facet_year",
+            excludes=("year",),
+            annotate={"facet_year": ExtractYear("date_start")},
+        ),
+        "decade": Facet(
+            "facet_decade",
+            excludes=("decade",),
+            annotate={"facet_decade": ExtractYear("date_start") / 10 * 10},
+        ),
+    }
+
+    repository = MultiValueCharFilter(
+        field_name="collection__repository__identifier", label="Repository (identifier)"
+    )
+    repository_id = MultiValueNumberFilter(
+        field_name="collection__repository_id", label="Repository (id)"
+    )
+    collection = MultiValueCharFilter(
+        method="filter_collection", label="Archival unit (identifier), with the units below it"
+    )
+    form = MultiValueCharFilter(field_name="document_type__code", label="Documentary form (code)")
+    language = MultiValueCharFilter(method="filter_language", label="Language (ISO 639 code)")
+    subject = MultiValueCharFilter(method="filter_subject", label="Subject (identifier)")
+    place = MultiValueCharFilter(
+        method="filter_place", label="Place of creation or mentioned (identifier)"
+    )
+    agent = MultiValueCharFilter(method="filter_agent", label="Agent (identifier)")
+    role = MultiValueCharFilter(
+        method="filter_role",
+        choices=DocumentRole.choices,
+        label="Agent's role (" + ", ".join(DocumentRole.values) + "); with agent, that agent's",
+    )
+    date_from = PartialDateFilter(method="filter_date_from", label="Dates overlap from")
+    date_to = PartialDateFilter(method="filter_date_to", label="Dates overlap until")
+    year = year_filter()
+    decade = decade_filter()
+    has_transcript = StrictBooleanFilter(
+        method="filter_has_transcript", label="Has a public text in its own words"
+    )
+    has_translation = StrictBooleanFilter(
+        method="filter_has_translation", label="Has a public translation"
+    )
+    has_digital_object = StrictBooleanFilter(
+        method="filter_has_digital_object", label="Has a public image or file"
+    )
+    ordering = ordering_filter(DOCUMENT_ORDERINGS)
+
+    class Meta:
+        model = Document
+        fields: list[str] = []
+
+    def filter_collection(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(in_subtree_q(value, self.user, prefix="collection__"))
+
+    def filter_language(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        through = Document.languages.through.objects.filter(language__code__in=value)
+        return queryset.filter(pk__in=through.values("document_id"))
+
+    def filter_subject(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        through = Document.subjects.through.objects.filter(subject__identifier__in=value)
+        return queryset.filter(pk__in=through.values("document_id"))
+
+    def filter_place(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        through = Document.places.through.objects.filter(place__identifier__in=value)
+        mentioned = Q(pk__in=through.values("document_id"))
+        return queryset.filter(Q(place__identifier__in=value) | mentioned)
+
+    def _roles(self) -> QuerySet:
+        """Roles of agents the requester may see (a hidden agent's identifier finds nothing)."""
+        return AgentRole.objects.filter(agent__in=Agent.objects.visible_to(self.user).values("pk"))
+
+    def filter_agent(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        roles = self._roles().filter(agent__identifier__in=value)
+        wanted_roles = self.form.cleaned_data.get("role")
+        if wanted_roles:  # role and agent together: that agent in one of those roles
+            roles = roles.filter(role__in=wanted_roles)
+        return queryset.filter(pk__in=roles.values("document_id"))
+
+    def filter_role(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if self.form.cleaned_data.get("agent"):
+            return queryset  # combined with the agent filter above
+        return queryset.filter(pk__in=self._roles().filter(role__in=value).values("document_id"))
+
+    def _has(self, queryset: QuerySet, value: bool | None, related: QuerySet) -> QuerySet:
+        if value is None:
+            return queryset
+        exists = Exists(related.filter(document_id=OuterRef("pk")))
+        return queryset.filter(exists if value else ~exists)
+
+    def filter_has_transcript(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        texts = DocumentText.objects.filter(DocumentText.public_q(), kind__in=TRANSCRIPT_KINDS)
+        return self._has(queryset, value, texts)
+
+    def filter_has_translation(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        texts = DocumentText.objects.filter(DocumentText.public_q(), kind=TextKind.TRANSLATION)
+        return self._has(queryset, value, texts)
+
+    def filter_has_digital_object(
+        self, queryset: QuerySet, name: str, value: bool | None
+    ) -> QuerySet:
+        return self._has(queryset, value, DigitalObject.objects.filter(DigitalObject.public_q()))
+
+
+PUBLICATION_ORDERINGS = {
+    "date": date_ordering("Date"),
+    "-date": date_ordering("Date (latest first)", descending=True),
+    "title": field_ordering("Title", "title"),
+    "-title": field_ordering("Title (Z–A)", "title", descending=True),
+    "identifier": field_ordering("Identifier", "identifier"),
+}
+
+
+class PublicationFilterSet(DateFilterMixin, KirokuFilterSet):
+    search_fields = ("title", "title_translated", "container_title", "editors", "identifier")
+    orderings = PUBLICATION_ORDERINGS
+    default_ordering = "date"
+    facets = {
+        "kind": Facet("kind", excludes=("kind",)),
+        "year": Facet(
+            "facet_year", excludes=("year",), annotate={"facet_year": ExtractYear("date_start")}
+        ),
+    }
+
+    kind = MultiValueCharFilter(field_name="kind", label="Kind", choices=PublicationKind.choices)
+    year = year_filter()
+    date_from = PartialDateFilter(method="filter_date_from", label="Dates overlap from")
+    date_to = PartialDateFilter(method="filter_date_to", label="Dates overlap until")
+    agent = MultiValueCharFilter(method="filter_agent", label="Author or editor (identifier)")
+    ordering = ordering_filter(PUBLICATION_ORDERINGS)
+
+    class Meta:
+        model = Publication
+        fields: list[str] = []
+
+    def filter_agent(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        creators = PublicationCreator.objects.filter(
+            agent__in=Agent.objects.visible_to(self.user).filter(identifier__in=value).values("pk")
+        )
+        return queryset.filter(pk__in=creators.values("publication_id"))
+
+
+VOCABULARY_ORDERINGS = {
+    "name": field_ordering("Name", "name"),
+    "-name": field_ordering("Name (Z–A)", "name", descending=True),
+    "identifier": field_ordering("Identifier", "identifier"),
+}
+
+
+class SubjectFilterSet(KirokuFilterSet):
+    search_fields = ("name", "name_ja", "name_ru", "identifier")
+    orderings = VOCABULARY_ORDERINGS
+    default_ordering = "name"
+
+    broader = MultiValueCharFilter(
+        field_name="broader__identifier", label="Broader subject (identifier)"
+    )
+    ordering = ordering_filter(VOCABULARY_ORDERINGS)
+
+    class Meta:
+        model = Subject
+        fields: list[str] = []
+
+
+class PlaceFilterSet(KirokuFilterSet):
+    search_fields = ("name", "name_ja", "name_ru", "alternative_names", "identifier")
+    orderings = VOCABULARY_ORDERINGS
+    default_ordering = "name"
+    facets = {
+        "kind": Facet("kind", excludes=("kind",)),
+        "country": Facet("country", excludes=("country",)),
+    }
+
+    kind = MultiValueCharFilter(field_name="kind", label="Kind (city, island, ...)")
+    country = MultiValueCharFilter(field_name="country", label="Country (ISO 3166-1)")
+    part_of = MultiValueCharFilter(field_name="part_of__identifier", label="Part of (identifier)")
+    ordering = ordering_filter(VOCABULARY_ORDERINGS)
+
+    class Meta:
+        model = Place
+        fields: list[str] = []

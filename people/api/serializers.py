@@ -1,0 +1,139 @@
+"""Partner API representations of agents, their names in every script, and their relations."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from archive.api.serializers import BriefSerializer, DateSerializer, HtmlUrlField
+from archive.models import IdentifierScheme
+from documents.api.briefs import DocumentBriefSerializer, PublicationBriefSerializer
+from people.models import (
+    Agent,
+    AgentRelation,
+    AgentRelationType,
+    AuthorityIdentifier,
+    NameForm,
+    Position,
+)
+
+
+class AgentBriefSerializer(BriefSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:agent-detail", lookup_field="identifier"
+    )
+
+    class Meta:
+        model = Agent
+        fields = ["identifier", "name", "url"]
+
+
+class NameFormSerializer(serializers.ModelSerializer):
+    """A name in one language and script (ISO 15924), with its scheme and reading."""
+
+    language = serializers.CharField(source="language.code")
+
+    class Meta:
+        model = NameForm
+        fields = [
+            "name",
+            "language",
+            "script",
+            "kind",
+            "transliteration",
+            "name_order",
+            "family_name",
+            "given_name",
+            "kana_reading",
+        ]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    organization = AgentBriefSerializer(read_only=True, allow_null=True)
+    date = DateSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["title", "organization", "date", "note"]
+
+
+class SchemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IdentifierScheme
+        fields = ["code", "name"]
+
+
+class AuthorityIdentifierSerializer(serializers.ModelSerializer):
+    scheme = SchemeSerializer(read_only=True)
+    url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = AuthorityIdentifier
+        fields = ["scheme", "value", "url"]
+
+
+class AgentSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:agent-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    date = DateSerializer(source="*", read_only=True)
+    names = NameFormSerializer(source="name_forms", many=True, read_only=True)
+    positions = PositionSerializer(many=True, read_only=True)
+    authority_ids = AuthorityIdentifierSerializer(many=True, read_only=True)
+    modified = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = Agent
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "kind",
+            "name",
+            "sort_name",
+            "nationality",
+            "date",
+            "names",
+            "biography",
+            "functions",
+            "positions",
+            "authority_ids",
+            "modified",
+        ]
+
+
+class AgentRelationTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgentRelationType
+        fields = ["code", "label", "inverse_label", "symmetric", "category"]
+
+
+class AgentRelationSerializer(serializers.ModelSerializer):
+    """A typed, dated, directed relation; its evidence lists only public records."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:agentrelation-detail")
+    relation_type = AgentRelationTypeSerializer(read_only=True)
+    source = AgentBriefSerializer(read_only=True)
+    target = AgentBriefSerializer(read_only=True)
+    date = DateSerializer(source="*", read_only=True)
+    supporting_documents = DocumentBriefSerializer(
+        source="public_documents", many=True, read_only=True
+    )
+    supporting_publications = PublicationBriefSerializer(
+        source="public_publications", many=True, read_only=True
+    )
+
+    class Meta:
+        model = AgentRelation
+        fields = [
+            "id",
+            "url",
+            "relation_type",
+            "source",
+            "target",
+            "date",
+            "description",
+            "supporting_documents",
+            "supporting_publications",
+            "source_note",
+        ]

@@ -1,0 +1,1 @@
+"""Tests of the partner REST API (/api/v1/) and its OpenAPI description."""

@@ -1,0 +1,82 @@
+"""Facet counts: per value, under the other filters, public records only, one query each."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from documents.models import Document
+from tests.api.conftest import World, get_json
+
+MINE = "form=t-api-letter&form=t-api-memo"
+
+
+def facet(body: dict, name: str) -> dict[str, int]:
+    return {row["value"]: row["count"] for row in body["facets"][name]}
+
+
+def test_language_counts_equal_public_record_counts(client: Client, world: World) -> None:
+    body = get_json(client, f"/api/v1/documents/?{MINE}&facets=language")
+    counts = facet(body, "language")
+    # the draft and the restricted documents in Japanese and Russian are never counted
+    assert counts == {"ja": 2, "ru": 1, "en": 1}
+    public = Document.objects.public().filter(document_type__code__startswith="t-api-")
+    assert counts["ja"] == public.filter(languages__code="ja").count()
+    labels = {row["value"]: row["label"] for row in body["facets"]["language"]}
+    assert labels["ja"] == "Japanese"
+
+
+def test_a_facet_ignores_its_own_filter_but_not_the_others(client: Client, world: World) -> None:
+    body = get_json(client, f"/api/v1/documents/?{MINE}&language=ru&facets=language,form")
+    # language counts ignore language=ru ...
+    assert facet(body, "language") == {"ja": 2, "ru": 1, "en": 1}
+    # ... while the form facet counts Russian documents only (of every form)
+    forms = facet(body, "form")
+    assert forms["t-api-memo"] == 1
+    assert "t-api-letter" not in forms
+    assert [row["identifier"] for row in body["results"]] == ["t-api-doc-2"]
+
+
+def test_form_facet_with_form_filter_counts_all_forms(client: Client, world: World) -> None:
+    body = get_json(client, "/api/v1/documents/?form=t-api-memo&q=t-api&facets=form")
+    assert facet(body, "form") == {"t-api-letter": 2, "t-api-memo": 2}
+
+
+def test_agent_facet_shows_public_agents_only(client: Client, world: World) -> None:
+    body = get_json(client, f"/api/v1/documents/?{MINE}&facets=agent,role")
+    assert facet(body, "agent") == {"t-api-hatoyama": 2, "t-api-khrushchev": 1}
+    assert facet(body, "role") == {"author": 1, "recipient": 1, "signatory": 1}
+
+
+def test_date_and_repository_facets(client: Client, world: World) -> None:
+    body = get_json(client, f"/api/v1/documents/?{MINE}&facets=year,decade,repository,subject")
+    assert facet(body, "year") == {1955: 1, 1956: 1}
+    assert facet(body, "decade") == {1950: 2}
+    assert facet(body, "repository") == {"t-api-repo": 3}
+    assert facet(body, "subject") == {"t-api-sub-a": 2, "t-api-sub-b": 1}
+
+
+def test_each_facet_is_one_query(client: Client, world: World) -> None:
+    url = f"/api/v1/documents/?{MINE}"
+    with CaptureQueriesContext(connection) as plain:
+        client.get(url)
+    with CaptureQueriesContext(connection) as faceted:
+        client.get(url + "&facets=language,form,agent")
+    assert len(faceted) - len(plain) == 3
+
+
+def test_facets_of_other_endpoints(client: Client, world: World) -> None:
+    body = get_json(client, "/api/v1/agents/?q=t-api&facets=kind,nationality")
+    assert facet(body, "kind") == {"person": 2}  # the draft organization is not counted
+    assert facet(body, "nationality") == {"JP": 1, "SU": 1}
+    body = get_json(client, "/api/v1/collections/?repository=t-api-repo&facets=repository,level")
+    repositories = facet(body, "repository")
+    assert repositories["t-api-repo"] == 2
+    assert "t-api-repo-hidden" not in repositories
+
+
+def test_unknown_facet_is_refused(client: Client, world: World) -> None:
+    body = get_json(client, "/api/v1/documents/?facets=language,colour", status=400)
+    assert "facets" in body["errors"]
+    assert "colour" in body["errors"]["facets"][0]

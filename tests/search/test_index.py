@@ -1,0 +1,91 @@
+"""The index as a whole: the rebuild command, the engine's structures, other kinds."""
+
+import importlib
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from archive import search
+from archive.models import Collection, SearchEntry
+from archive.search.backends import get_backend
+from documents.models import Publication
+
+pytestmark = pytest.mark.django_db
+
+
+def test_migration_installs_what_the_backend_installs() -> None:
+    migration = importlib.import_module("archive.migrations.0004_searchentry")
+    assert migration.INSTALL[connection.vendor] == get_backend().install_statements()
+    assert migration.UNINSTALL[connection.vendor] == get_backend().uninstall_statements()
+
+
+def test_rebuild_indexes_exactly_the_public_records() -> None:
+    call_command("rebuild_search_index", verbosity=0)
+    from documents.models import Document
+    from people.models import Agent
+
+    for kind, model in [
+        ("document", Document),
+        ("agent", Agent),
+        ("collection", Collection),
+        ("publication", Publication),
+    ]:
+        indexed = set(SearchEntry.objects.filter(kind=kind).values_list("object_id", flat=True))
+        assert indexed == set(model.objects.public().values_list("pk", flat=True)), kind
+
+
+def test_rebuild_repairs_an_index_out_of_step() -> None:
+    SearchEntry.objects.all().delete()
+    assert search.search("the") == []
+    counts = search.rebuild(["publication"])
+    assert counts["publication"] == Publication.objects.public().count()
+
+
+def test_publications_and_collections_are_searchable() -> None:
+    publication = Publication.objects.create(
+        identifier="t-search-pub",
+        kind="article",
+        title="Über die Fischerei",
+        abstract="A study of the Ōkhotsk fisheries.",
+        status="published",
+    )
+    assert publication.pk in set(
+        search.matching_ids("uber okhotsk", "publication").values_list("object_id", flat=True)
+    )
+    unit = Collection.objects.filter(status="published").first()
+    if unit is not None:
+        unit.scope_and_content = "Quetzalword papers"
+        unit.save()
+        ids = search.matching_ids("quetzalword", "collection").values_list("object_id", flat=True)
+        assert unit.pk in set(ids)
+
+
+def test_migrate_builds_a_missing_index() -> None:
+    from django.apps import apps
+
+    from archive.search.signals import index_an_unindexed_archive
+
+    SearchEntry.objects.all().delete()
+    index_an_unindexed_archive(sender=None, app_config=apps.get_app_config("archive"))
+    assert SearchEntry.objects.filter(kind="document").exists()
+    before = SearchEntry.objects.count()
+    index_an_unindexed_archive(sender=None, app_config=apps.get_app_config("archive"))
+    assert SearchEntry.objects.count() == before
+
+
+def test_suspended_skips_and_batch_defers() -> None:
+    publication = Publication.objects.create(
+        identifier="t-search-suspended", kind="book", title="Silentword", status="published"
+    )
+    ids = search.matching_ids("silentword", "publication")
+    assert ids.exists()
+    with search.suspended():
+        publication.title = "Loudword"
+        publication.save()
+    assert ids.exists()  # the index was left alone
+    with search.batch(), search.batch():  # nested batches flush once, at the outer end
+        publication.save()
+        assert ids.exists()
+    assert not ids.exists()
+    assert search.matching_ids("loudword", "publication").exists()
