@@ -6,7 +6,6 @@ each one starts by loading the founding collection again (:func:`live_archive`).
 """
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,7 +39,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
-def live_archive(live_server, transactional_db) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def live_archive(live_server, transactional_db) -> str:  # type: ignore[no-untyped-def]
     """The live server's URL, with the founding collection loaded."""
     call_command("load_founding_collection", verbosity=0)
     return live_server.url
