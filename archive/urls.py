@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from archive import views
+from archive.jsonld import negotiated, public_collections, public_repositories
 from archive.oai.views import endpoint as oai_endpoint
 from archive.sitemaps import SITEMAPS, robots_txt
 
@@ -14,8 +15,16 @@ app_name = "archive"
 archive_patterns = [
     path("", views.home, name="home"),
     path("collections/", views.collection_list, name="collections"),
-    path("collections/<str:identifier>/", views.collection_detail, name="collection"),
-    path("repositories/<str:identifier>/", views.repository_detail, name="repository"),
+    path(
+        "collections/<str:identifier>/",
+        negotiated(public_collections)(views.collection_detail),
+        name="collection",
+    ),
+    path(
+        "repositories/<str:identifier>/",
+        negotiated(public_repositories)(views.repository_detail),
+        name="repository",
+    ),
 ]
 
 urlpatterns = [
