@@ -28,8 +28,6 @@ class Node:
     anchor: str = "middle"  # text-anchor of the name, away from the centre
     label_x: float = 0.0
     label_y: float = 0.0
-    edge_x: float = 0.0  # where the relation label sits on the edge
-    edge_y: float = 0.0
 
     @property
     def edge_label(self) -> str:
@@ -59,25 +57,23 @@ def relation_graph(agent: Any, relations: list[tuple[str, Any]]) -> Graph | None
     if not by_agent:
         return None
     neighbours = list(by_agent.values())[:MAX_NEIGHBOURS]
-    height = WIDTH if len(neighbours) > 2 else 300
+    radius = RADIUS if len(neighbours) > 2 else 110
+    height = 2 * radius + 90
     cx, cy = WIDTH / 2, height / 2
-    radius = min(RADIUS, height / 2 - 50)
     for i, node in enumerate(neighbours):
         # start at the top and go clockwise
         angle = -math.pi / 2 + 2 * math.pi * i / len(neighbours)
-        node.x = cx + radius * math.cos(angle)
-        node.y = cy + radius * math.sin(angle)
-        cos = math.cos(angle)
-        node.anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
+        cos, sin = math.cos(angle), math.sin(angle)
+        node.x, node.y = cx + radius * cos, cy + radius * sin
+        # the name (and under it the relation) sits outside the circle, away from the centre
         offset = NODE_RADIUS + 5
-        node.label_x = node.x + (
-            offset if node.anchor == "start" else -offset if node.anchor == "end" else 0
-        )
-        node.label_y = node.y + (
-            4 if node.anchor != "middle" else (-14 if math.sin(angle) < 0 else 22)
-        )
-        node.edge_x = cx + (node.x - cx) * 0.55
-        node.edge_y = cy + (node.y - cy) * 0.55 - 4
+        if cos > 0.3:
+            node.anchor, node.label_x, node.label_y = "start", node.x + offset, node.y
+        elif cos < -0.3:
+            node.anchor, node.label_x, node.label_y = "end", node.x - offset, node.y
+        else:
+            node.label_x = node.x
+            node.label_y = node.y - 30 if sin < 0 else node.y + 24
         node.labels = [_truncate(label, 40) for label in node.labels]
     centre = Node(agent, cx, cy, label_x=cx, label_y=cy + NODE_RADIUS + 18)
     return Graph(centre, neighbours, WIDTH, int(height), len(by_agent) - len(neighbours))
