@@ -191,6 +191,26 @@ def _text_label(text: DocumentText, document: Document) -> str:
     return f"{label} ({text.language.name}){where}"
 
 
+def default_pair(texts: dict[str, DocumentText], document: Document) -> tuple[str, str]:
+    """The two texts offered first: the document's first text in a genealogy with the next
+    step of that genealogy (or the step before it), else its first two texts."""
+    refs = list(texts)
+    steps = sorted(
+        (ref for ref in refs if texts[ref].lineage_id),
+        key=lambda ref: (texts[ref].lineage_id, texts[ref].lineage_position),
+    )
+    for ref in steps:
+        if texts[ref].document_id != document.pk:
+            continue
+        same = [r for r in steps if texts[r].lineage_id == texts[ref].lineage_id]
+        j = same.index(ref)
+        if j + 1 < len(same):
+            return ref, same[j + 1]
+        if j > 0:
+            return same[j - 1], ref
+    return refs[0], refs[1]
+
+
 class CompareForm(forms.Form):
     """Two texts to compare, chosen among a document's comparable texts."""
 
@@ -211,7 +231,7 @@ class CompareForm(forms.Form):
             self.fields[name].choices = options
             self.fields[name].error_messages["invalid_choice"] = invalid
         if not self.is_bound and len(options) > 1:
-            self.initial = {"a": options[0][0], "b": options[1][0]}
+            self.initial = dict(zip("ab", default_pair(texts, document), strict=True))
 
     def clean(self) -> dict:
         data = super().clean()
