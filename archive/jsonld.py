@@ -127,7 +127,10 @@ def document_jsonld(document: Any) -> dict[str, Any]:
     repository = document.repository
     if repository is not None and repository.is_public:
         node["holdingArchive"] = repository_ref(repository)
-        node["itemLocation"] = document.reference()
+        # a view that has already written the reference leaves it on the document
+        node["itemLocation"] = getattr(document, "formatted_reference", None) or (
+            document.reference()
+        )
     for role in document.public_roles:
         prop = ROLE_PROPERTIES.get(role.role, DEFAULT_ROLE_PROPERTY)
         refs = node.setdefault(prop, [])

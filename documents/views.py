@@ -65,15 +65,20 @@ def document_queryset() -> QuerySet[Document]:
             Identifier.objects.filter(Identifier.public_q()).select_related("scheme", "copy"),
             "public_identifiers",
         ),
-        # links to and from other public documents
+        # links to and from other public documents, with what their dates read (the holder's
+        # era setting and the languages)
         Prefetch(
             "relations_out",
-            DocumentRelation.objects.filter(DocumentRelation.public_q()).select_related("target"),
+            DocumentRelation.objects.filter(DocumentRelation.public_q())
+            .select_related("target__collection__repository")
+            .prefetch_related("target__languages"),
             "public_relations_out",
         ),
         Prefetch(
             "relations_in",
-            DocumentRelation.objects.filter(DocumentRelation.public_q()).select_related("source"),
+            DocumentRelation.objects.filter(DocumentRelation.public_q())
+            .select_related("source__collection__repository")
+            .prefetch_related("source__languages"),
             "public_relations_in",
         ),
         # notes and references of public publications that cite it, by publication
@@ -119,6 +124,8 @@ def text_groups(texts: list[DocumentText]) -> list[TextGroup]:
 def document_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     document = get_object_or_404(document_queryset(), identifier=identifier)
     record = citations.record_for(document)
+    # written once: the JSON-LD in the page's head reads it too (see archive.jsonld)
+    document.formatted_reference = record.reference
     choices = comparable_texts(document)
     context = {
         "document": document,
