@@ -81,7 +81,7 @@ def test_cite_box_and_meta_tags(client: Client) -> None:
     assert '<meta name="citation_author" content="Government of Japan">' in declaration
 
 
-def test_title_description_and_canonical(client: Client, settings) -> None:  # noqa: ANN001
+def test_title_description_and_canonical(client: Client, settings) -> None:
     settings.KIROKU_BASE_URL = "https://archive.example.org"
     html = page(client, MEMCON)
     assert "<title>Memorandum of Conversation between N.S. Khrushchev" in html
@@ -179,7 +179,7 @@ def _rich_document(identifier: str, n: int) -> str:
     return f"/documents/{identifier}/"
 
 
-def test_query_count_does_not_grow_with_texts_roles_and_citations(count_queries) -> None:  # noqa: ANN001
+def test_query_count_does_not_grow_with_texts_roles_and_citations(count_queries) -> None:
     one = count_queries(_rich_document("t-rec-one", 1))
     many = count_queries(_rich_document("t-rec-many", 6))
     assert one == many, (one, many)
