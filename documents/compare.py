@@ -33,6 +33,18 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def _units(text: str) -> list[str]:
+    """Tokens with the white space that follows each one attached to it, so that spaces
+    never match on their own and split a change in two."""
+    units: list[str] = []
+    for token in tokenize(text):
+        if token.isspace() and units:
+            units[-1] += token
+        else:
+            units.append(token)
+    return units
+
+
 @dataclass(frozen=True)
 class Segment:
     """A run of tokens that is the same in both texts, or only in one of them."""
@@ -76,29 +88,38 @@ def _marked(tokens: list[str]) -> bool:
     return any(not token.isspace() for token in tokens)
 
 
+def _append(segments: list[Segment], operation: Operation, units: list[str]) -> None:
+    """Add a run of units; a changed run leaves its trailing white space unmarked."""
+    text = "".join(units)
+    if operation != "equal" and _marked(units):
+        core = text.rstrip()
+        segments.append(Segment(operation, core))
+        text = text[len(core) :]
+    if text:
+        segments.append(Segment("equal", text))
+
+
 def compare(a: str, b: str) -> Comparison:
     """Compare text ``a`` (the earlier) with ``b``: words removed from ``a``, added in ``b``.
 
     White space is compared loosely (any run equals any other), so re-wrapped lines are not
     changes.
     """
-    tokens_a, tokens_b = tokenize(a), tokenize(b)
-    keys_a = [" " if t.isspace() else t for t in tokens_a]
-    keys_b = [" " if t.isspace() else t for t in tokens_b]
+    units_a, units_b = _units(a), _units(b)
+    keys_a = [unit.strip() or " " for unit in units_a]
+    keys_b = [unit.strip() or " " for unit in units_b]
     matcher = SequenceMatcher(None, keys_a, keys_b, autojunk=False)
     left: list[Segment] = []
     right: list[Segment] = []
     removed = added = 0
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        old, new = tokens_a[i1:i2], tokens_b[j1:j2]
+        old, new = units_a[i1:i2], units_b[j1:j2]
         if tag == "equal":
-            left.append(Segment("equal", "".join(old)))
-            right.append(Segment("equal", "".join(new)))
+            _append(left, "equal", old)
+            _append(right, "equal", new)
             continue
-        if old:
-            left.append(Segment("delete" if _marked(old) else "equal", "".join(old)))
-            removed += _words(old)
-        if new:
-            right.append(Segment("insert" if _marked(new) else "equal", "".join(new)))
-            added += _words(new)
+        _append(left, "delete", old)
+        _append(right, "insert", new)
+        removed += _words(old)
+        added += _words(new)
     return Comparison(_merge(left), _merge(right), removed, added)
