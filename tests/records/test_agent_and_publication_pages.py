@@ -31,8 +31,9 @@ def test_khrushchev_names_are_grouped_by_script(client: Client) -> None:
     groups = re.findall(r"<dt>([^<]+)</dt>", names)
     assert groups == ["Latin", "Cyrillic"]
     latin, cyrillic = names.split("<dt>Cyrillic</dt>")
-    assert 'lang="ru">Никита Хрущёв<' in cyrillic
-    assert "Khrushchov" in latin and "Хрущёв" not in latin.split("(")[0]
+    assert '<li lang="ru">Никита Хрущёв <span' in cyrillic
+    assert "Khrushchov" in latin
+    assert "Никита" not in latin
     # the authorized form leads its group
     assert latin.index("Nikita Khrushchev") < latin.index("Khrushchov")
 
@@ -138,7 +139,8 @@ def test_publication_hides_links_to_unpublished_records(client: Client) -> None:
         publication=publication, kind="note", number=1, text="See archive.", cited_document=secret
     )
     html = page(client, "/documents/publications/t-rec-pub/")
-    assert "See archive." in html and "Zqx" not in html
+    assert "See archive." in html
+    assert "Zqx" not in html
     assert (
         "t-rec-cited-secret"
         not in client.get("/documents/publications/t-rec-pub/?format=jsonld").content.decode()
