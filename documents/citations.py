@@ -28,12 +28,14 @@ from people.models import Agent, AgentKind, AgentRole, DocumentRole, NameKind
 #: roles whose agents are cited as the document's authors, in this order
 AUTHOR_ROLES = (DocumentRole.AUTHOR, DocumentRole.SENDER, DocumentRole.ISSUER)
 
-#: the download formats: URL suffix -> (format name, media type)
-FORMATS: dict[str, tuple[str, str]] = {
-    "bib": ("bibtex", "application/x-bibtex; charset=utf-8"),
-    "ris": ("ris", "application/x-research-info-systems; charset=utf-8"),
-    "json": ("csl-json", "application/vnd.citationstyles.csl+json; charset=utf-8"),
+#: the formats by name, with their media types
+MEDIA_TYPES: dict[str, str] = {
+    "csl-json": "application/vnd.citationstyles.csl+json",
+    "bibtex": "application/x-bibtex",
+    "ris": "application/x-research-info-systems",
 }
+#: the page's downloads: URL suffix -> format name
+SUFFIXES: dict[str, str] = {"bib": "bibtex", "ris": "ris", "json": "csl-json"}
 
 # BibTeX's month macros
 _MONTH_ABBREVIATIONS = [
@@ -44,8 +46,14 @@ _MONTH_ABBREVIATIONS = [
 
 def citable_documents() -> QuerySet[Document]:
     """Public documents with what a citation reads, in a fixed number of queries."""
+    return citable(Document.objects.public())
+
+
+def citable(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """``documents`` with what a citation reads: form, provenance, languages, subjects and
+    the roles of public agents."""
     return (
-        Document.objects.public()
+        documents
         # form, provenance (unit, repository, levels) for the reference
         .select_related("document_type", "collection__repository", "collection__level")
         .select_related("reference_level")

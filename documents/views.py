@@ -153,12 +153,15 @@ def _citing_publications(rows: list[Citation]) -> list[tuple[Publication, list[C
 
 def document_citation(request: HttpRequest, identifier: str, suffix: str) -> HttpResponse:
     """``cite.bib``, ``cite.ris`` or ``cite.json``: the document's citation as a download."""
-    if suffix not in citations.FORMATS:
+    if suffix not in citations.SUFFIXES:
         raise Http404(f"No citation format “{suffix}”.")
     document = get_object_or_404(citations.citable_documents(), identifier=identifier)
-    name, media_type = citations.FORMATS[suffix]
+    name = citations.SUFFIXES[suffix]
     record = citations.record_for(document, accessed=date.today())
-    response = HttpResponse(citations.RENDERERS[name](record), content_type=media_type)
+    response = HttpResponse(
+        citations.RENDERERS[name](record),
+        content_type=citations.MEDIA_TYPES[name] + "; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{document.identifier}.{suffix}"'
     return response
 

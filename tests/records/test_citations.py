@@ -167,3 +167,24 @@ def test_chicago_text(client: Client) -> None:
 @pytest.mark.django_db
 def test_unknown_citation_format_is_404(client: Client) -> None:
     assert client.get(f"/documents/{MEMCON}/cite.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("style", ["csl-json", "bibtex", "ris"])
+def test_api_serves_the_same_citations(client: Client, style: str) -> None:
+    suffix = {"csl-json": "json", "bibtex": "bib", "ris": "ris"}[style]
+    api = client.get(f"/api/v1/documents/{MEMCON}/citation/?style={style}")
+    assert api.status_code == 200
+    assert api["Content-Type"] == citations.MEDIA_TYPES[style] + "; charset=utf-8"
+    assert api.content == client.get(f"/documents/{MEMCON}/cite.{suffix}").content
+
+
+@pytest.mark.django_db
+def test_api_citation_errors(client: Client) -> None:
+    bad = client.get(f"/api/v1/documents/{MEMCON}/citation/?style=mla")
+    assert bad.status_code == 400
+    assert "Unknown style “mla”" in bad.json()["errors"]["style"][0]
+    make_document("t-rec-api-draft", status="draft")
+    hidden = client.get("/api/v1/documents/t-rec-api-draft/citation/")
+    missing = client.get("/api/v1/documents/t-rec-api-missing/citation/")
+    assert hidden.status_code == missing.status_code == 404
