@@ -2,8 +2,8 @@
 
 The agent sits in the middle and the agents it is related to (in either direction) around it
 on a circle, one node per agent, with the relations between the two written on the edge. No
-JavaScript and no layout library: the page stays readable offline and printable, and the
-graph is also a list of links for keyboard and screen-reader users.
+JavaScript and no layout library: the page stays readable offline and printable. The picture
+is hidden from assistive technology: the list of relations under it carries the same links.
 """
 
 from __future__ import annotations
