@@ -1,0 +1,265 @@
+"""EAD3 finding aids, written from descriptions that the caller has loaded.
+
+One writer serves two callers: the OAI-PMH ``ead`` format (:mod:`archive.oai.metadata`: one
+record with its direct components) and the collection export (:func:`collection_tree`: a unit
+with its whole public subtree, each document as an item-level component). The writer reads only
+the :class:`Description` objects it is given, so it runs no query; the loaders decide what is
+public and load it in bulk.
+
+ISAD(G) to EAD3: reference code → ``unitid`` (the repository's house style), title →
+``unittitle``, dates → ``unitdate`` (the reader's form, ``normal`` the ISO 8601 range) and
+``unitdatestructured``, extent → ``physdesc``, creator → ``origination``, administrative history
+→ ``bioghist``, archival history → ``custodhist``, acquisition → ``acqinfo``, scope and content
+→ ``scopecontent``, arrangement → ``arrangement``, access and reproduction conditions →
+``accessrestrict`` / ``userestrict``, finding aids → ``otherfindaid``, notes → ``odd``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from lxml import etree
+
+from archive.interchange.xml import XSI, clean_text, paragraphs
+from archive.interchange.xml import sub as _xml_sub
+from archive.models import Collection, Language, ReferenceLevel, Repository
+from documents.models import Document
+from people.models import Agent, AgentKind
+
+EAD = "http://ead3.archivists.org/schema/"
+EAD_SCHEMA_LOCATION = "https://www.loc.gov/ead/ead3.xsd"
+
+# Level names in common use, mapped to EAD's level values; others become "otherlevel".
+EAD_LEVELS: dict[str, str] = {
+    "fonds": "fonds",
+    "fond": "fonds",  # Russian archives: fond
+    "subfonds": "subfonds",
+    "sub-fonds": "subfonds",
+    "collection": "collection",
+    "papers": "collection",  # personal papers collections
+    "record group": "recordgrp",
+    "recordgrp": "recordgrp",
+    "subgroup": "subgrp",
+    "subgrp": "subgrp",
+    "series": "series",
+    "opis": "series",  # Russian archives: opis (inventory), a series within a fond
+    "subseries": "subseries",
+    "sub-series": "subseries",
+    "class": "class",
+    "file": "file",
+    "delo": "file",  # Russian archives: delo (file)
+    "dossier": "file",
+    "item": "item",
+}
+
+
+@dataclass
+class Description:
+    """One unit or document as the finding aid describes it, with what the loader found public.
+
+    ``creators``, ``languages``, ``terms`` (controlaccess: ``(tag, name)``), ``repository`` and
+    ``manifest`` (a IIIF manifest URL, written as a ``dao``) are left empty when the caller did
+    not load them; ``children`` are the components below, in order.
+    """
+
+    record: Collection | Document
+    reference: str
+    creators: list[Agent] = field(default_factory=list)
+    languages: list[Language] = field(default_factory=list)
+    terms: list[tuple[str, str]] = field(default_factory=list)
+    repository: Repository | None = None
+    manifest: str = ""
+    children: list[Description] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Control:
+    """What the ``<control>`` block says about the finding aid itself."""
+
+    record_id: str
+    agent: str  # the software that derived it ("Kiroku EAD export")
+    changed: datetime  # when the described record last changed
+
+
+def absolute_url(record: Collection | Document) -> str:
+    return settings.KIROKU_BASE_URL + record.get_absolute_url()
+
+
+def ead_level(level: ReferenceLevel | None) -> tuple[str, str]:
+    """The EAD ``level`` and, for "otherlevel", the ``otherlevel`` name."""
+    if level is None:
+        return "item", ""
+    for key in (level.code.lower(), level.name.lower()):
+        if key in EAD_LEVELS:
+            return EAD_LEVELS[key], ""
+    return "otherlevel", re.sub(r"\s+", "-", level.name.strip()) or level.code
+
+
+def iso_range(record: Collection | Document | Agent) -> str:
+    """The record's date bounds in ISO 8601: a day, or ``start/end`` (``..`` for an open end)."""
+    start, end = record.date_start, record.date_end
+    if start is None and end is None:
+        return ""
+    if start is not None and start == end:
+        return start.isoformat()
+    return f"{start.isoformat() if start else '..'}/{end.isoformat() if end else '..'}"
+
+
+def document_terms(document: Document) -> list[tuple[str, str]]:
+    """Access points of a document: subjects, places, its form (reads prefetched relations)."""
+    terms = [("subject", subject.name) for subject in document.subjects.all()]
+    terms += [("geogname", place.name) for place in document.places.all()]
+    terms.append(("genreform", document.document_type.name))
+    return terms
+
+
+def _sub(parent: etree._Element, name: str, text: str = "", **attributes: str) -> etree._Element:
+    return _xml_sub(parent, f"{{{EAD}}}{name}", text, attributes)
+
+
+def _notes(parent: etree._Element, name: str, text: str) -> None:
+    """A note element (scopecontent, userestrict ...) with one <p> per paragraph."""
+    parts = paragraphs(text)
+    if parts:
+        note = _sub(parent, name)
+        for paragraph in parts:
+            _sub(note, "p", paragraph)
+
+
+def _set_level(element: etree._Element, level: ReferenceLevel | None) -> None:
+    value, other = ead_level(level)
+    element.set("level", value)
+    if other:
+        element.set("otherlevel", clean_text(other))
+
+
+def _dates(did: etree._Element, record: Collection | Document) -> None:
+    if not record.date_edtf:
+        return
+    normal = iso_range(record)
+    _sub(did, "unitdate", record.date_display or record.date_edtf, normal=normal)
+    start, end = record.date_start, record.date_end
+    if start is None and end is None:
+        return
+    structured = _sub(did, "unitdatestructured")
+    if start is not None and start == end:
+        _sub(structured, "datesingle", start.isoformat(), standarddate=start.isoformat())
+        return
+    dates = _sub(structured, "daterange")
+    if start is not None:
+        _sub(dates, "fromdate", start.isoformat(), standarddate=start.isoformat())
+    if end is not None:
+        _sub(dates, "todate", end.isoformat(), standarddate=end.isoformat())
+
+
+def _name(parent: etree._Element, agent: Agent) -> None:
+    tag = {AgentKind.ORGANIZATION: "corpname", AgentKind.FAMILY: "famname"}.get(
+        agent.kind, "persname"
+    )
+    _sub(_sub(parent, tag, identifier=absolute_url(agent)), "part", agent.name)
+
+
+def _did(element: etree._Element, node: Description) -> None:
+    record = node.record
+    did = _sub(element, "did")
+    _sub(did, "unitid", node.reference or record.identifier, identifier=absolute_url(record))
+    _sub(did, "unittitle", record.title)
+    if isinstance(record, Document) and record.title_original:
+        _sub(did, "unittitle", record.title_original, localtype="original")
+    _dates(did, record)
+    if node.creators:
+        origination = _sub(did, "origination", label="Creator")
+        for agent in node.creators:
+            _name(origination, agent)
+    if node.repository is not None:
+        _sub(_sub(_sub(did, "repository"), "corpname"), "part", node.repository.name)
+    if node.languages:
+        langmaterial = _sub(did, "langmaterial")
+        for language in node.languages:
+            _sub(langmaterial, "language", language.name, langcode=language.code)
+    if record.extent:
+        _sub(did, "physdesc", record.extent)
+    if node.manifest:
+        _sub(
+            did,
+            "dao",
+            daotype="derived",
+            linkrole="https://iiif.io/api/presentation/3/context.json",
+            href=node.manifest,
+            linktitle="IIIF manifest",
+        )
+
+
+def _describe(element: etree._Element, node: Description) -> None:
+    """``did`` and the notes of a unit or a document, into ``archdesc`` or a ``c``."""
+    record = node.record
+    _did(element, node)
+    if isinstance(record, Collection):
+        _notes(element, "bioghist", record.administrative_history)
+        _notes(element, "custodhist", record.custodial_history)
+        _notes(element, "acqinfo", record.acquisition)
+        _notes(element, "scopecontent", record.scope_and_content)
+        _notes(element, "arrangement", record.arrangement)
+        _notes(element, "accessrestrict", record.access_conditions)
+        _notes(element, "userestrict", record.reproduction_conditions)
+        _notes(element, "otherfindaid", record.finding_aids)
+        _notes(element, "odd", record.notes)
+    else:
+        _notes(element, "scopecontent", record.summary)
+        _notes(element, "odd", record.description)
+        _notes(element, "custodhist", record.provenance)
+        _notes(element, "acqinfo", record.credit_line)
+        _notes(
+            element, "userestrict", "\n\n".join(filter(None, [record.rights, record.license_url]))
+        )
+    _notes(element, "prefercite", node.reference)
+    if node.terms:
+        controlaccess = _sub(element, "controlaccess")
+        for tag, name in node.terms:
+            _sub(_sub(controlaccess, tag), "part", name)
+
+
+def _component(parent: etree._Element, node: Description) -> None:
+    c = _sub(parent, "c")
+    level = node.record.level if isinstance(node.record, Collection) else None
+    if isinstance(node.record, Document):
+        level = node.record.reference_level  # numbered inside its unit; else an item
+    _set_level(c, level)
+    _describe(c, node)
+    for child in node.children:
+        _component(c, child)
+
+
+def finding_aid(top: Description, control: Control) -> etree._Element:
+    """The ``<ead>`` element: control, then ``archdesc`` with its components nested in ``dsc``."""
+    record = top.record
+    site = settings.KIROKU_SITE_NAME
+    root = etree.Element(f"{{{EAD}}}ead", nsmap={None: EAD, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", f"{EAD} {EAD_SCHEMA_LOCATION}")
+    element = _sub(root, "control")
+    _sub(element, "recordid", control.record_id, instanceurl=absolute_url(record))
+    titlestmt = _sub(_sub(element, "filedesc"), "titlestmt")
+    _sub(titlestmt, "titleproper", record.title)
+    _sub(element, "maintenancestatus", value="derived")
+    _sub(_sub(element, "maintenanceagency"), "agencyname", site)
+    event = _sub(_sub(element, "maintenancehistory"), "maintenanceevent")
+    _sub(event, "eventtype", value="derived")
+    stamp = control.changed.strftime("%Y-%m-%dT%H:%M:%S")
+    _sub(event, "eventdatetime", f"{stamp}Z", standarddatetime=stamp)
+    _sub(event, "agenttype", value="machine")
+    _sub(event, "agent", control.agent)
+
+    archdesc = _sub(root, "archdesc")
+    if isinstance(record, Collection):
+        _set_level(archdesc, record.level)
+    else:
+        archdesc.set("level", "item")
+    _describe(archdesc, top)
+    if top.children:
+        dsc = _sub(archdesc, "dsc")
+        for child in top.children:
+            _component(dsc, child)
+    return root
