@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
+from django.db.models import Prefetch, Q
 from lxml import etree
 
+from archive.interchange.records import CREATOR_ROLES, manifest_url, public_images
 from archive.interchange.xml import XSI, clean_text, paragraphs
 from archive.interchange.xml import sub as _xml_sub
 from archive.models import Collection, Language, ReferenceLevel, Repository
+from archive.references import format_reference
 from documents.models import Document
-from people.models import Agent, AgentKind
+from people.models import Agent, AgentKind, AgentRole
 
 EAD = "http://ead3.archivists.org/schema/"
 EAD_SCHEMA_LOCATION = "https://www.loc.gov/ead/ead3.xsd"
@@ -247,7 +250,7 @@ def finding_aid(top: Description, control: Control) -> etree._Element:
     _sub(_sub(element, "maintenanceagency"), "agencyname", site)
     event = _sub(_sub(element, "maintenancehistory"), "maintenanceevent")
     _sub(event, "eventtype", value="derived")
-    stamp = control.changed.strftime("%Y-%m-%dT%H:%M:%S")
+    stamp = control.changed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     _sub(event, "eventdatetime", f"{stamp}Z", standarddatetime=stamp)
     _sub(event, "agenttype", value="machine")
     _sub(event, "agent", control.agent)
@@ -263,3 +266,141 @@ def finding_aid(top: Description, control: Control) -> etree._Element:
         for child in top.children:
             _component(dsc, child)
     return root
+
+
+# --- the collection export ---------------------------------------------------------------------
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that orders numbers as numbers: "2" before "10", "34-2" before "34-15"."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+def collection_tree(identifier: str) -> Description | None:
+    """The public unit ``identifier`` with its whole public subtree, or None if not public.
+
+    A fixed number of queries, whatever the size of the tree: the unit; every unit above it
+    (for references) and every public unit below it; their languages; the public documents in
+    those units; and the documents' languages, subjects, places, public creators and public
+    images (five prefetches). A public unit below a unit that is not public is left out with
+    its contents: it has no place in the published tree.
+    """
+    root = (
+        Collection.objects.public()
+        .select_related("repository", "level", "creator")
+        .filter(identifier=identifier)
+        .first()
+    )
+    if root is None:
+        return None
+    repository = root.repository
+    above = [int(pk) for pk in root.tree_path.strip("/").split("/")[:-1] if pk]
+    units = {
+        unit.pk: unit
+        for unit in Collection.objects.filter(
+            (Collection.public_q() & Q(tree_path__startswith=root.tree_path)) | Q(pk__in=above)
+        )
+        .select_related("level", "creator")
+        .prefetch_related("languages")  # langmaterial of each unit
+    }
+    units[root.pk] = root
+    for unit in units.values():
+        unit.repository = repository  # one repository for the whole tree: no query per unit
+
+    def lineage(unit: Collection) -> list[Collection] | None:
+        """Units from the top down to ``unit``; None if one inside the tree is not public."""
+        ids = [int(pk) for pk in unit.tree_path.strip("/").split("/") if pk]
+        if any(pk not in units for pk in ids):
+            return None
+        return [units[pk] for pk in ids]
+
+    nodes: dict[int, Description] = {}
+    # parents before children: a tree path extends its parent's
+    for unit in sorted(units.values(), key=lambda u: len(u.tree_path)):
+        if unit.pk in above:
+            continue
+        path = lineage(unit)
+        if path is None or (unit.pk != root.pk and unit.parent_id not in nodes):
+            continue
+        creators = [unit.creator] if unit.creator is not None and unit.creator.is_public else []
+        nodes[unit.pk] = Description(
+            unit,
+            format_reference(unit, lineage=path),
+            creators=creators,
+            languages=list(unit.languages.all()),
+        )
+        if unit.pk != root.pk:
+            nodes[unit.parent_id].children.append(nodes[unit.pk])
+    top = nodes[root.pk]
+    if repository.is_public:
+        top.repository = repository
+    for node in nodes.values():
+        node.children.sort(key=lambda n: (natural_key(n.record.reference_segment), n.record.title))
+
+    documents = (
+        Document.objects.public()
+        .filter(collection_id__in=list(nodes))
+        .select_related("document_type", "reference_level")
+        .prefetch_related(
+            "languages",  # langmaterial, and the Japanese era in dates
+            "subjects",  # controlaccess
+            "places",  # controlaccess
+            # origination: public agents in creator roles
+            Prefetch(
+                "agent_roles",
+                AgentRole.objects.filter(Agent.public_q("agent__"), role__in=CREATOR_ROLES)
+                .select_related("agent")
+                .order_by("order", "role"),
+                to_attr="creator_roles",
+            ),
+            # dao: a IIIF manifest when the document has public images
+            Prefetch("digital_objects", public_images(), to_attr="images"),
+        )
+    )
+    items: dict[int, list[Description]] = {}
+    for document in documents:
+        unit = units[document.collection_id]
+        document.collection = unit  # its repository and lineage are loaded already
+        reference = format_reference(
+            unit,
+            level=document.reference_level,
+            segment=document.reference_segment,
+            locator=document.locator,
+            lineage=lineage(unit),
+        )
+        node = Description(
+            document,
+            reference,
+            creators=[role.agent for role in document.creator_roles],
+            languages=list(document.languages.all()),
+            terms=document_terms(document),
+            manifest=manifest_url(document) if document.images else "",
+        )
+        items.setdefault(unit.pk, []).append(node)
+    for unit_pk, documents_in_unit in items.items():
+        documents_in_unit.sort(
+            key=lambda n: (
+                natural_key(n.record.reference_segment),
+                n.record.date_start or date.max,
+                n.record.title,
+            )
+        )
+        nodes[unit_pk].children.extend(documents_in_unit)
+    return top
+
+
+def collection_finding_aid(identifier: str) -> etree._Element | None:
+    """The EAD3 export of a public unit and its whole public tree, or None if not public."""
+    top = collection_tree(identifier)
+    if top is None:
+        return None
+    control = Control(
+        f"{top.record.identifier}",
+        f"{settings.KIROKU_SITE_NAME} EAD export",
+        top.record.updated_at,
+    )
+    return finding_aid(top, control)

@@ -24,6 +24,7 @@ from archive.interchange.ead import (
     document_terms,
     finding_aid,
 )
+from archive.interchange.records import CREATOR_ROLES
 from archive.interchange.xml import XSI, clean_text
 from archive.models import Collection
 from archive.oai.records import Item
@@ -34,7 +35,6 @@ from people.models import DocumentRole
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 
-CREATOR_ROLES = {DocumentRole.AUTHOR, DocumentRole.SENDER, DocumentRole.ISSUER}
 CONTRIBUTOR_ROLES = {DocumentRole.TRANSLATOR, DocumentRole.RECORDER, DocumentRole.CONTRIBUTOR}
 # A date statement that is already plain ISO 8601 (a day, month or year, or a range of them)
 _PLAIN_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}(/\d{4}(-\d{2}){0,2})?$")
