@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
@@ -280,6 +281,16 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
+def component_order(node: Description) -> tuple[Any, ...]:
+    """Components in reference order: by number (naturally), then date, then title.
+
+    Units come before documents in a unit's contents (the caller lists them in that order).
+    """
+    record = node.record
+    dated = record.date_start or date.max
+    return (natural_key(record.reference_segment), dated, record.title)
+
+
 def collection_tree(identifier: str) -> Description | None:
     """The public unit ``identifier`` with its whole public subtree, or None if not public.
 
@@ -339,7 +350,7 @@ def collection_tree(identifier: str) -> Description | None:
     if repository.is_public:
         top.repository = repository
     for node in nodes.values():
-        node.children.sort(key=lambda n: (natural_key(n.record.reference_segment), n.record.title))
+        node.children.sort(key=component_order)
 
     documents = (
         Document.objects.public()
@@ -382,13 +393,7 @@ def collection_tree(identifier: str) -> Description | None:
         )
         items.setdefault(unit.pk, []).append(node)
     for unit_pk, documents_in_unit in items.items():
-        documents_in_unit.sort(
-            key=lambda n: (
-                natural_key(n.record.reference_segment),
-                n.record.date_start or date.max,
-                n.record.title,
-            )
-        )
+        documents_in_unit.sort(key=component_order)
         nodes[unit_pk].children.extend(documents_in_unit)
     return top
 

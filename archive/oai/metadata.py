@@ -21,6 +21,7 @@ from archive.interchange.ead import (
     Control,
     Description,
     absolute_url,
+    component_order,
     document_terms,
     finding_aid,
 )
@@ -154,9 +155,11 @@ def ead(item: Item) -> etree._Element:
     if isinstance(record, Collection):
         if record.creator is not None and record.creator.is_public:
             top.creators = [record.creator]
-        for child in item.children:
-            reference = format_reference(child, lineage=[*item.lineage, child])
-            top.children.append(Description(child, reference))
+        units = [
+            Description(child, format_reference(child, lineage=[*item.lineage, child]))
+            for child in item.children
+        ]
+        documents = []
         for document in item.documents:
             reference = format_reference(
                 record,
@@ -165,9 +168,10 @@ def ead(item: Item) -> etree._Element:
                 locator=document.locator,
                 lineage=item.lineage,
             )
-            top.children.append(
+            documents.append(
                 Description(document, reference, languages=list(document.languages.all()))
             )
+        top.children = sorted(units, key=component_order) + sorted(documents, key=component_order)
     else:
         top.creators = [role.agent for role in record.public_roles if role.role in CREATOR_ROLES]
         top.terms = document_terms(record)
