@@ -294,7 +294,7 @@ def component_order(node: Description) -> tuple[Any, ...]:
 def collection_tree(identifier: str) -> Description | None:
     """The public unit ``identifier`` with its whole public subtree, or None if not public.
 
-    A fixed number of queries, whatever the size of the tree: the unit; every unit above it
+    Nine queries, whatever the size of the tree: the unit; every unit above it
     (for references) and every public unit below it; their languages; the public documents in
     those units; and the documents' languages, subjects, places, public creators and public
     images (five prefetches). A public unit below a unit that is not public is left out with
@@ -318,7 +318,7 @@ def collection_tree(identifier: str) -> Description | None:
         .select_related("level", "creator")
         .prefetch_related("languages")  # langmaterial of each unit
     }
-    units[root.pk] = root
+    root = units[root.pk]  # the copy with its languages prefetched
     for unit in units.values():
         unit.repository = repository  # one repository for the whole tree: no query per unit
 

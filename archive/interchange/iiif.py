@@ -32,8 +32,9 @@ _RIGHTS = re.compile(
 def load_document(identifier: str) -> Document | None:
     """The public document with its public images and what the manifest shows, or None.
 
-    Six queries: the document with its form, place and unit; its languages, subjects, public
-    images, and the public agents in creator roles.
+    Five queries: the document with its form, unit and repository; its languages, subjects,
+    public images, and the public agents in creator roles. Writing the manifest adds one, the
+    units above the document's (for its reference).
     """
     return (
         Document.objects.public()

@@ -155,6 +155,7 @@ def test_query_count_does_not_grow_with_images(scans: dict[str, Any]) -> None:
         )
     large, sql = count()
     assert large == small, sql
+    assert large == 6, sql  # document, languages, subjects, images, creators, units above
     assert len(json.loads(get(MEMCON).content)["items"]) == 8
 
 
