@@ -404,8 +404,11 @@ def collection_finding_aid(identifier: str) -> etree._Element | None:
     if top is None:
         return None
     control = Control(
-        f"{top.record.identifier}",
-        f"{settings.KIROKU_SITE_NAME} EAD export",
-        top.record.updated_at,
+        top.record.identifier, f"{settings.KIROKU_SITE_NAME} EAD export", _last_change(top)
     )
     return finding_aid(top, control)
+
+
+def _last_change(node: Description) -> datetime:
+    """When anything in the described tree last changed."""
+    return max([node.record.updated_at, *(_last_change(child) for child in node.children)])

@@ -312,3 +312,22 @@ def test_oai_ead_uses_the_same_writer(tree: dict[str, Any]) -> None:
         "TEA, f. 7, s. 10",
     ]
     assert all(not components(c) for c in components(oai_archdesc.find(f"{EAD}dsc")))
+
+
+def test_etag_and_last_change(tree: dict[str, Any]) -> None:
+    client = Client()
+    first = client.get("/collections/t-ead-f1/ead.xml")
+    etag = first["ETag"]
+    assert (
+        client.get("/collections/t-ead-f1/ead.xml", headers={"if-none-match": etag}).status_code
+        == 304
+    )
+    letter = tree["letter"]
+    letter.title = "A letter, retitled"
+    letter.save()
+    changed = client.get("/collections/t-ead-f1/ead.xml", headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    stamp = etree.fromstring(changed.content).find(f".//{EAD}eventdatetime").get("standarddatetime")
+    letter.refresh_from_db()
+    assert stamp == letter.updated_at.strftime("%Y-%m-%dT%H:%M:%S")  # the newest change in the tree

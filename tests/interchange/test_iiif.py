@@ -164,3 +164,10 @@ def test_ead_links_documents_with_images_to_their_manifest(scans: dict[str, Any]
     (dao,) = ead.iter(f"{EAD}dao")
     assert dao.get("href") == MANIFEST
     assert dao.get("daotype") == "derived"
+
+
+def test_conditional_get_keeps_cors(scans: dict[str, Any]) -> None:
+    etag = get(MEMCON)["ETag"]
+    response = Client().get(f"/iiif/{MEMCON}/manifest", headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response["Access-Control-Allow-Origin"] == "*"
