@@ -5,8 +5,9 @@ type is an image and whose pixel size is known (read from the file when it is up
 canvas must have a width and a height, so an image of unknown size cannot be painted on one.
 Each image becomes one canvas, in the objects' order, painted with the file itself (no image
 service). Labels and metadata are language maps: catalogue text in the site's language
-(``LANGUAGE_CODE``), the original-language title under its language when the document has
-exactly one language, and ``none`` for values in no language (references, dates, codes).
+(``LANGUAGE_CODE``), the original-language title under its language (the document's only
+language, or the one its script points to), and ``none`` for values in no language
+(references, names) or when unsure.
 """
 
 from __future__ import annotations
@@ -57,6 +58,28 @@ def load_document(identifier: str) -> Document | None:
     )
 
 
+# Languages written in a script, to tell which of a document's languages an original-language
+# title is in (ISO 639-1 codes). Checked in order: kana before Han, so a title with both is
+# Japanese.
+_SCRIPT_LANGUAGES: tuple[tuple[re.Pattern[str], set[str]], ...] = (
+    (re.compile("[\u3040-\u30ff]"), {"ja"}),  # kana: Japanese
+    (re.compile("[\uac00-\ud7af]"), {"ko"}),  # Hangul: Korean
+    (re.compile("[\u4e00-\u9fff]"), {"ja", "zh", "ko"}),  # Han characters
+    (re.compile("[\u0400-\u04ff]"), {"ru", "uk", "be", "bg", "sr", "mk", "kk", "mn"}),
+)
+
+
+def title_language(title: str, codes: list[str]) -> str:
+    """The language of an original-language title, among the document's; "none" if unsure."""
+    if len(codes) == 1:
+        return codes[0]
+    for pattern, languages in _SCRIPT_LANGUAGES:
+        if pattern.search(title):
+            candidates = [code for code in codes if code in languages]
+            return candidates[0] if len(candidates) == 1 else "none"
+    return "none"
+
+
 def _text(value: str, language: str | None = None) -> dict[str, list[str]]:
     return {language or settings.LANGUAGE_CODE.split("-")[0]: [value]}
 
@@ -79,7 +102,7 @@ def manifest(document: Document) -> dict[str, Any]:
     languages = list(document.languages.all())
     label: dict[str, list[str]] = {site_language: [document.title]}
     if document.title_original:
-        original = languages[0].code if len(languages) == 1 else "none"
+        original = title_language(document.title_original, [lang.code for lang in languages])
         label.setdefault(original, []).append(document.title_original)
 
     reference = document.reference()
@@ -174,7 +197,7 @@ def _canvas(manifest_id: str, image: DigitalObject, position: int) -> dict[str, 
     return {
         "id": canvas_id,
         "type": "Canvas",
-        "label": {"none": [image.label or f"p. {position}"]},
+        "label": {"none": [image.label or str(position)]},
         "width": image.width,
         "height": image.height,
         "items": [

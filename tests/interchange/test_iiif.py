@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
+from archive.interchange.iiif import title_language
 from archive.interchange.records import public_images
 from archive.models import PublicationStatus
 from documents.models import DigitalObject, Document
@@ -175,3 +176,18 @@ def test_conditional_get_keeps_cors(scans: dict[str, Any]) -> None:
     response = Client().get(f"/iiif/{MEMCON}/manifest", headers={"if-none-match": etag})
     assert response.status_code == 304
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    ("title", "codes", "expected"),
+    [
+        ("日本国とソヴィエト社会主義共和国連邦との共同宣言", ["ja", "ru"], "ja"),
+        ("Совместная декларация", ["ja", "ru"], "ru"),
+        ("Совместная декларация", ["ru", "uk"], "none"),  # Cyrillic, but which language?
+        ("Déclaration commune", ["fr", "en"], "none"),
+        ("Anything", ["de"], "de"),  # the document's only language
+        ("共同宣言", ["en"], "en"),
+    ],
+)
+def test_title_language(title: str, codes: list[str], expected: str) -> None:
+    assert title_language(title, codes) == expected
