@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from PIL import Image, UnidentifiedImageError
 from simple_history.models import HistoricalRecords
 
 from archive.models import (
@@ -593,8 +594,6 @@ class DigitalObject(Publishable):
         IIIF canvases need the size; Pillow reads it from the file's header only. A file
         Pillow cannot read as an image is left as it is (not every object is an image).
         """
-        from PIL import Image, UnidentifiedImageError
-
         self.file.open("rb")
         try:
             with Image.open(self.file) as image:
