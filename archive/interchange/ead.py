@@ -228,10 +228,9 @@ def _describe(element: etree._Element, node: Description) -> None:
 
 def _component(parent: etree._Element, node: Description) -> None:
     c = _sub(parent, "c")
-    level = node.record.level if isinstance(node.record, Collection) else None
-    if isinstance(node.record, Document):
-        level = node.record.reference_level  # numbered inside its unit; else an item
-    _set_level(c, level)
+    record = node.record
+    # a document has the level it is numbered at inside its unit, else it is an item
+    _set_level(c, record.level if isinstance(record, Collection) else record.reference_level)
     _describe(c, node)
     for child in node.children:
         _component(c, child)
