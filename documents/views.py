@@ -12,13 +12,13 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from archive.interchange.records import public_images
 from archive.jsonld import negotiated, permalink
 from documents import citations
 from documents.compare import compare
 from documents.models import (
     Citation,
     Copy,
-    DigitalObject,
     Document,
     DocumentRelation,
     DocumentText,
@@ -89,12 +89,8 @@ def document_queryset() -> QuerySet[Document]:
             .order_by("publication__date_start", "publication__title", "kind", "number", "part"),
             "public_citations",
         ),
-        # whether there are public images (for the IIIF manifest link)
-        Prefetch(
-            "digital_objects",
-            DigitalObject.objects.filter(DigitalObject.public_q()).only("id", "document_id"),
-            "images",
-        ),
+        # whether there are public images, as the IIIF manifest counts them (for its link)
+        Prefetch("digital_objects", public_images(), "images"),
     )
 
 

@@ -184,3 +184,17 @@ def test_query_count_does_not_grow_with_texts_roles_and_citations(count_queries)
     many = count_queries(_rich_document("t-rec-many", 6))
     assert one == many, (one, many)
     assert count_queries(f"/documents/{MEMCON}/") == many
+
+
+def test_iiif_manifest_link_only_with_public_images(client: Client, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from documents.models import DigitalObject
+    from tests.interchange.conftest import png
+
+    settings.MEDIA_ROOT = tmp_path
+    doc = make_document("t-rec-images")
+    DigitalObject.objects.create(document=doc, key="draft", file=png(10, 10), status="draft")
+    link = 'href="/iiif/t-rec-images/manifest"'
+    assert link not in page(client, "t-rec-images")
+    DigitalObject.objects.create(document=doc, key="leaf", file=png(10, 10), status="published")
+    assert link in page(client, "t-rec-images")
+    assert client.get("/iiif/t-rec-images/manifest").status_code == 200
