@@ -8,7 +8,9 @@ Every viewset of the API derives from :class:`PartnerViewSet`, which
   would otherwise silently return everything), and invalid filter values the same way
   (``filterset.is_valid()``);
 * filters, orders and facets through the model's FilterSet, the same one the site uses;
-* adds ``facets`` to list responses when ``?facets=`` asks for them.
+* adds ``facets`` to list responses when ``?facets=`` asks for them;
+* gives every response an ETag and Last-Modified and answers a satisfied conditional GET with
+  304 (:mod:`archive.api.conditional`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -24,6 +27,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from archive.api.conditional import Validators, add_validators
 from archive.api.errors import BadQuery, ErrorSerializer
 from archive.api.pagination import PAGINATION_PARAMS, KirokuPagination
 from archive.facets import UnknownFacet, facet_counts
@@ -205,6 +209,8 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(queryset)
         context = {**self.get_serializer_context(), **self.prepare(page)}
         data = self.get_serializer_class()(page, many=True, context=context).data
+        modified = [row.updated_at for row in page if getattr(row, "updated_at", None)]
+        self.validators = Validators(modified=max(modified, default=None), is_list=True)
         body = self.paginator.get_paginated_data(data)
         if self.facet_names:
             body["facets"] = facet_counts(
@@ -219,7 +225,24 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         context = {**self.get_serializer_context(), **self.prepare([instance])}
+        self.validators = Validators(
+            version=getattr(instance, "version", None),
+            modified=getattr(instance, "updated_at", None),
+        )
         return Response(self.get_serializer_class()(instance, context=context).data)
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        validators = getattr(self, "validators", None)
+        if (
+            validators is not None
+            and isinstance(response, Response)
+            and response.status_code in (200, 201)
+        ):
+            return add_validators(request, response, validators)
+        return response
 
 
 def load_lineages(units: list[Collection]) -> dict[int, list[Collection]]:

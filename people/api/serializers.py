@@ -7,6 +7,7 @@ from rest_framework import serializers
 from archive.api.serializers import BriefSerializer, DateSerializer, HtmlUrlField
 from archive.models import IdentifierScheme
 from documents.api.briefs import DocumentBriefSerializer, PublicationBriefSerializer
+from documents.models import Place
 from people.models import (
     Agent,
     AgentRelation,
@@ -136,4 +137,32 @@ class AgentRelationSerializer(serializers.ModelSerializer):
             "supporting_documents",
             "supporting_publications",
             "source_note",
+        ]
+
+
+class AgentWriteSerializer(serializers.ModelSerializer):
+    """What a curator may send to create or change an agent (``POST``, ``PUT``, ``PATCH``).
+
+    Name forms, positions and authority identifiers are edited in the admin for now.
+    """
+
+    places = serializers.SlugRelatedField(
+        slug_field="identifier", queryset=Place.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Agent
+        fields = [
+            "identifier",
+            "kind",
+            "name",
+            "sort_name",
+            "nationality",
+            "date_edtf",
+            "biography",
+            "functions",
+            "places",
+            "sources",
+            "status",
+            "restricted",
         ]

@@ -5,16 +5,23 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from archive.api.base import PartnerViewSet
+from archive.api.writes import WritableMixin
 from documents.models import Document, Publication
-from people.api.serializers import AgentRelationSerializer, AgentSerializer
+from people.api.serializers import (
+    AgentRelationSerializer,
+    AgentSerializer,
+    AgentWriteSerializer,
+)
 from people.filters import AgentFilterSet, AgentRelationFilterSet
 from people.models import AuthorityIdentifier, NameForm, Position
 
 
-class AgentViewSet(PartnerViewSet):
-    """Persons, organizations and families, with their names in every script."""
+class AgentViewSet(WritableMixin, PartnerViewSet):
+    """Persons, organizations and families, with their names in every script; curators write
+    them."""
 
     serializer_class = AgentSerializer
+    write_serializer_class = AgentWriteSerializer
     filterset_class = AgentFilterSet
 
     def get_queryset(self) -> QuerySet:
