@@ -256,3 +256,4 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] += (
     " Partners may send an API key (`X-Api-Key`) for a higher rate limit; curators write "
     "with a token (`Authorization: Token ...`), sending the record's `ETag` as `If-Match`."
 )
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"AgentKindEnum": "people.models.AgentKind"}

@@ -36,6 +36,8 @@ from archive.models import Collection
 
 #: query parameters every endpoint accepts (DRF's format override)
 COMMON_PARAMS = frozenset({"format"})
+#: methods that change an existing record, and so need If-Match
+WRITE_WITH_VERSION = ("PUT", "PATCH", "DELETE")
 
 
 def split_list(request: Request, name: str) -> list[str]:
@@ -63,14 +65,14 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 
 class PartnerAutoSchema(AutoSchema):
-    """Adds ``expand``/``facets`` parameters, 400/404 responses, and leaves expandable parts
-    out of ``required``."""
+    """Adds ``expand``/``facets`` parameters, the caching and concurrency headers, the error
+    responses, and leaves expandable parts out of ``required``."""
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         view = self.view
         expansions = getattr(view, "expansions", ())
-        if expansions:
+        if expansions and self.method == "GET":
             parameters.append(
                 OpenApiParameter(
                     "expand",
@@ -96,15 +98,91 @@ class PartnerAutoSchema(AutoSchema):
                     explode=False,
                 )
             )
+        return parameters + self.header_parameters()
+
+    def header_parameters(self) -> list[OpenApiParameter]:
+        """Conditional request headers, and the validators every answer carries."""
+        parameters = [
+            OpenApiParameter(
+                "ETag",
+                str,
+                OpenApiParameter.HEADER,
+                description="The response's entity tag; a record's starts with its version "
+                '("7-3f9c…"). Send it back in If-None-Match (GET) or If-Match (write).',
+                response=[200, 201],
+            ),
+            OpenApiParameter(
+                "Last-Modified",
+                str,
+                OpenApiParameter.HEADER,
+                description="When the record (or a list's newest row) last changed.",
+                response=[200, 201],
+            ),
+        ]
+        if self.method == "GET":
+            parameters += [
+                OpenApiParameter(
+                    "If-None-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="ETag(s) of a copy you hold: 304 with no body if unchanged.",
+                ),
+            ]
+            if not self._is_list_view():
+                parameters.append(
+                    OpenApiParameter(
+                        "If-Modified-Since",
+                        str,
+                        OpenApiParameter.HEADER,
+                        description="HTTP date: 304 with no body if the record has not "
+                        "changed since (lists answer If-None-Match only).",
+                    )
+                )
+        if self.method in WRITE_WITH_VERSION:
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=True,
+                    description="The ETag of the version you edited. Missing: 428; the "
+                    "record changed since: 412 and nothing is written.",
+                )
+            )
         return parameters
+
+    def get_request_serializer(self) -> Any:
+        if self.method in ("POST", "PUT", "PATCH"):
+            return self.view.write_serializer_class
+        return super().get_request_serializer()
+
+    def get_response_serializers(self) -> Any:
+        if self.method in ("POST", "PUT", "PATCH"):
+            return self.view.serializer_class  # a write answers with the record as GET shows it
+        return super().get_response_serializers()
+
+    def get_auth(self) -> list[dict[str, list[str]]]:
+        auths = super().get_auth()
+        if self.method in ("GET", "HEAD") and {} not in auths:
+            auths.append({})  # reads need no credentials
+        return auths
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
+        codes = ["401", "429"]
         if self.method == "GET":
-            for code in ("400", "404"):
-                responses.setdefault(
-                    code, self._get_response_for_code(ErrorSerializer, code, direction=direction)
-                )
+            codes += ["400", "404"]
+            responses.setdefault("304", {"description": "Not modified: no body."})
+        else:
+            codes += ["400", "403"]
+            if self.method in WRITE_WITH_VERSION:
+                codes += ["404", "412", "428"]
+            if self.method == "DELETE":
+                codes.append("409")
+        for code in codes:
+            responses.setdefault(
+                code, self._get_response_for_code(ErrorSerializer, code, direction=direction)
+            )
         return responses
 
     def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
