@@ -160,7 +160,7 @@ class WritableMixin:
             self.check_workflow(data, None)
             record = self.save_record(serializer, self.write_model(), "Created through the API")
         response = self.written(record, status.HTTP_201_CREATED)
-        response["Location"] = response.data["url"]
+        response["Location"] = str(response.data["url"])  # DRF's Hyperlink is a str subclass
         return response
 
     def update(self, request: Request, *args: Any, partial: bool = False, **kwargs: Any):

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from archive.api.serializers import (
     CollectionBriefSerializer,
     DateSerializer,
+    DateStatementMixin,
     ExpandableSerializer,
     HtmlUrlField,
     LanguageSerializer,
@@ -296,7 +297,7 @@ class ReferenceLevelCodeField(serializers.CharField):
         return value.code if value is not None else ""
 
 
-class DocumentWriteSerializer(serializers.ModelSerializer):
+class DocumentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
     """What a curator may send to create or change a document (``POST``, ``PUT``, ``PATCH``).
 
     Related records are named by their stable identifiers or codes, as the read

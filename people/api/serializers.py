@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from archive.api.serializers import BriefSerializer, DateSerializer, HtmlUrlField
+from archive.api.serializers import (
+    BriefSerializer,
+    DateSerializer,
+    DateStatementMixin,
+    HtmlUrlField,
+)
 from archive.models import IdentifierScheme
 from documents.api.briefs import DocumentBriefSerializer, PublicationBriefSerializer
 from documents.models import Place
@@ -140,7 +145,7 @@ class AgentRelationSerializer(serializers.ModelSerializer):
         ]
 
 
-class AgentWriteSerializer(serializers.ModelSerializer):
+class AgentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
     """What a curator may send to create or change an agent (``POST``, ``PUT``, ``PATCH``).
 
     Name forms, positions and authority identifiers are edited in the admin for now.

@@ -76,6 +76,7 @@ def test_contributor_creates_a_draft_with_one_history_entry(
     assert response.status_code == 201, response.content
     body = response.json()
     assert response["Location"] == body["url"]
+    assert type(response["Location"]) is str  # WSGI servers refuse str subclasses
     assert body["identifier"] == "t-api-new-doc"
     assert body["form"]["code"] == "t-api-letter"
     assert body["collection"]["identifier"] == "t-api-series"
@@ -193,6 +194,15 @@ def test_a_numbered_document_is_placed_in_its_unit(
     response = send(client, "POST", DOCS, body, **curators.reviewer)
     assert response.status_code == 201, response.content
     assert response.json()["reference"] == "TA, f. 52, op. 1, d. 596, ll. 61-66"
+
+
+def test_every_bad_field_is_named_in_one_answer(
+    client: Client, world: World, curators: Curators
+) -> None:
+    body = new_document(identifier="x y", title="", form="nope", date_edtf="31 Octember")
+    response = send(client, "POST", DOCS, body, **curators.reviewer)
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"identifier", "title", "form", "date_edtf"}
 
 
 def test_body_must_be_an_object(client: Client, world: World, curators: Curators) -> None:
