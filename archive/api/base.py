@@ -23,6 +23,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -272,6 +273,12 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         if user.is_authenticated and user.is_staff:
             return queryset
         return queryset.filter(queryset.model.public_q())
+
+    def get_object(self) -> Any:
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if "\x00" in str(value):
+            raise NotFound()  # no identifier holds one; PostgreSQL would refuse the query
+        return super().get_object()
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()

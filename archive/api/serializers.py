@@ -247,3 +247,13 @@ class DateStatementMixin:
             return normalize_date(value)
         except DateError as exc:
             raise serializers.ValidationError(str(exc)) from exc
+
+
+class SlugReferenceField(serializers.SlugRelatedField):
+    """A related record by its identifier or code, refusing values no record can have before
+    querying (PostgreSQL rejects a NUL character in a query with an error, not a miss)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -15,6 +15,7 @@ from archive.api.serializers import (
     LanguageSerializer,
     LinkField,
     RepositoryBriefSerializer,
+    SlugReferenceField,
 )
 from archive.models import Collection, Language, ReferenceLevel
 from archive.references import format_reference
@@ -304,10 +305,10 @@ class DocumentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
     representation shows them. The model's own validation (``full_clean``) runs on save.
     """
 
-    form = serializers.SlugRelatedField(
+    form = SlugReferenceField(
         source="document_type", slug_field="code", queryset=DocumentType.objects.all()
     )
-    collection = serializers.SlugRelatedField(
+    collection = SlugReferenceField(
         slug_field="identifier",
         queryset=Collection.objects.all(),
         allow_null=True,
@@ -319,16 +320,16 @@ class DocumentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
         help_text="Code of the level at which the document is numbered in its unit's "
         "repository (with reference_segment).",
     )
-    place = serializers.SlugRelatedField(
+    place = SlugReferenceField(
         slug_field="identifier", queryset=Place.objects.all(), allow_null=True, required=False
     )
-    languages = serializers.SlugRelatedField(
+    languages = SlugReferenceField(
         slug_field="code", queryset=Language.objects.all(), many=True, required=False
     )
-    subjects = serializers.SlugRelatedField(
+    subjects = SlugReferenceField(
         slug_field="identifier", queryset=Subject.objects.all(), many=True, required=False
     )
-    places = serializers.SlugRelatedField(
+    places = SlugReferenceField(
         slug_field="identifier", queryset=Place.objects.all(), many=True, required=False
     )
 

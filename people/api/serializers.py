@@ -9,6 +9,7 @@ from archive.api.serializers import (
     DateSerializer,
     DateStatementMixin,
     HtmlUrlField,
+    SlugReferenceField,
 )
 from archive.models import IdentifierScheme
 from documents.api.briefs import DocumentBriefSerializer, PublicationBriefSerializer
@@ -151,7 +152,7 @@ class AgentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
     Name forms, positions and authority identifiers are edited in the admin for now.
     """
 
-    places = serializers.SlugRelatedField(
+    places = SlugReferenceField(
         slug_field="identifier", queryset=Place.objects.all(), many=True, required=False
     )
 

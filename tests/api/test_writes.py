@@ -384,3 +384,26 @@ def test_agents_are_written_the_same_way(client: Client, world: World, curators:
 def test_read_only_endpoints_refuse_writes(client: Client, world: World, curators: Curators):
     response = send(client, "POST", "/api/v1/collections/", {"title": "x"}, **curators.reviewer)
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"identifier": "a\x00b"}, "identifier"),
+        ({"form": "t-\x00letter"}, "form"),
+        ({"languages": ["\x00"]}, "languages"),
+        ({"collection": 7}, "collection"),
+        ({"date_edtf": "\x00"}, "date_edtf"),
+    ],
+)
+def test_values_no_record_can_hold_are_refused_before_querying(
+    client: Client, world: World, curators: Curators, fields: dict, field: str
+) -> None:
+    """A NUL character makes PostgreSQL fail the query; the API answers 400 first."""
+    response = send(client, "POST", DOCS, new_document(**fields), **curators.reviewer)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_nul_in_an_identifier_is_a_404(client: Client, world: World, curators: Curators) -> None:
+    assert client.get(f"{DOCS}a%00b/", **curators.reviewer).status_code == 404
