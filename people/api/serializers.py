@@ -13,7 +13,7 @@ from archive.api.serializers import (
 )
 from archive.models import IdentifierScheme
 from documents.api.briefs import DocumentBriefSerializer, PublicationBriefSerializer
-from documents.models import Place
+from documents.models import Document, Place, Publication
 from people.models import (
     Agent,
     AgentRelation,
@@ -172,3 +172,34 @@ class AgentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
             "status",
             "restricted",
         ]
+
+
+class AgentRelationWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
+    """What a curator may send to create or change a relation between two agents."""
+
+    source = SlugReferenceField(slug_field="identifier", queryset=Agent.objects.all())
+    relation_type = SlugReferenceField(slug_field="code", queryset=AgentRelationType.objects.all())
+    target = SlugReferenceField(slug_field="identifier", queryset=Agent.objects.all())
+    supporting_documents = SlugReferenceField(
+        slug_field="identifier", queryset=Document.objects.all(), many=True, required=False
+    )
+    supporting_publications = SlugReferenceField(
+        slug_field="identifier", queryset=Publication.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = AgentRelation
+        fields = [
+            "source",
+            "relation_type",
+            "target",
+            "date_edtf",
+            "description",
+            "supporting_documents",
+            "supporting_publications",
+            "source_note",
+            "status",
+            "restricted",
+        ]
+        # the model's constraints (unique, not to itself) are checked by full_clean on save
+        validators: list = []

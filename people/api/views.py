@@ -9,6 +9,7 @@ from archive.api.writes import WritableMixin
 from documents.models import Document, Publication
 from people.api.serializers import (
     AgentRelationSerializer,
+    AgentRelationWriteSerializer,
     AgentSerializer,
     AgentWriteSerializer,
 )
@@ -38,10 +39,12 @@ class AgentViewSet(WritableMixin, PartnerViewSet):
         )
 
 
-class AgentRelationViewSet(PartnerViewSet):
-    """Typed, dated relations between agents; public when the relation and both agents are."""
+class AgentRelationViewSet(WritableMixin, PartnerViewSet):
+    """Typed, dated relations between agents; public when the relation and both agents are.
+    Curators write them."""
 
     serializer_class = AgentRelationSerializer
+    write_serializer_class = AgentRelationWriteSerializer
     filterset_class = AgentRelationFilterSet
     lookup_field = "pk"
     lookup_value_regex = "[0-9]+"

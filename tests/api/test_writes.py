@@ -11,7 +11,7 @@ from django.test import Client
 
 from archive.models import PartnerKey
 from documents.models import Document
-from people.models import Agent
+from people.models import Agent, AgentRelation
 from tests.api.conftest import Curators, World
 
 DOCS = "/api/v1/documents/"
@@ -407,3 +407,76 @@ def test_values_no_record_can_hold_are_refused_before_querying(
 
 def test_nul_in_an_identifier_is_a_404(client: Client, world: World, curators: Curators) -> None:
     assert client.get(f"{DOCS}a%00b/", **curators.reviewer).status_code == 404
+
+
+# -- relations --------------------------------------------------------------------------------
+
+RELATIONS = "/api/v1/agent-relations/"
+
+
+def new_relation(**fields: Any) -> dict[str, Any]:
+    return {
+        "source": "t-api-hatoyama",
+        "relation_type": "t-api-counterpart",
+        "target": "t-api-khrushchev",
+        "date_edtf": "1956-10",
+        "supporting_documents": ["t-api-doc-1"],
+        **fields,
+    }
+
+
+def test_relations_are_written_the_same_way(
+    client: Client, world: World, curators: Curators
+) -> None:
+    created = send(client, "POST", RELATIONS, new_relation(), **curators.contributor)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["source"]["identifier"], body["target"]["identifier"]) == (
+        "t-api-hatoyama",
+        "t-api-khrushchev",
+    )
+    relation = AgentRelation.objects.get(pk=body["id"])
+    assert relation.status == "draft"
+    assert history_count(relation) == 1
+    url = f"{RELATIONS}{relation.pk}/"
+    changed = send(
+        client,
+        "PATCH",
+        url,
+        {"description": "Met in Moscow."},
+        HTTP_IF_MATCH=created["ETag"],
+        **curators.contributor,
+    )
+    assert changed.status_code == 200
+    assert history_count(relation) == 2
+    assert (
+        send(
+            client,
+            "PATCH",
+            url,
+            {"description": "x"},
+            HTTP_IF_MATCH=created["ETag"],
+            **curators.reviewer,
+        ).status_code
+        == 412
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"target": "t-api-hatoyama"}, "target"),  # a relation to itself
+        ({"date_edtf": "1956"}, "non_field_errors"),  # the same relation as the fixture's
+        ({"source": "nobody"}, "source"),
+        ({"relation_type": "t-api-enemy"}, "relation_type"),
+        ({"supporting_documents": ["no-such-doc"]}, "supporting_documents"),
+    ],
+)
+def test_invalid_relations_are_refused_by_field(
+    client: Client, world: World, curators: Curators, fields: dict, field: str
+) -> None:
+    before = AgentRelation.objects.count()
+    response = send(client, "POST", RELATIONS, new_relation(**fields), **curators.reviewer)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+    assert AgentRelation.objects.count() == before
