@@ -8,8 +8,8 @@ reusing a filter's join.
 
 from __future__ import annotations
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractYear, Mod
 
 from archive.filters import (
     DateFilterMixin,
@@ -91,8 +91,9 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         "decade": Facet(
             "facet_decade",
             excludes=("decade",),
-            # PostgreSQL's EXTRACT is numeric (1956 / 10 = 195.6): cast for integer division
-            annotate={"facet_decade": Cast(ExtractYear("date_start"), IntegerField()) / 10 * 10},
+            annotate={  # year minus its last digit: integer on every backend (PG's / is numeric)
+                "facet_decade": ExtractYear("date_start") - Mod(ExtractYear("date_start"), 10)
+            },
         ),
     }
 

@@ -126,7 +126,7 @@ def test_api_conforms_to_its_schema(
 
         check()
         tested += 1
-    assert (
-        tested == 28
-    )  # list and detail of eight endpoints; writes of documents, agents, relations
+    # list and detail of eight endpoints, the identifier concordance, and the writes of
+    # documents, agents and relations
+    assert tested == 29
     assert writes == 12
