@@ -226,7 +226,8 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         return allowed
 
     def check_query_parameters(self, request: Request) -> None:
-        """Answer 400 naming every parameter this endpoint does not know."""
+        """Answer 400 naming every parameter this endpoint does not know, or whose value no
+        record can match."""
         allowed = self.allowed_parameters()
         unknown = sorted(set(request.query_params) - allowed)
         if unknown:
@@ -234,6 +235,14 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
             raise BadQuery(
                 {name: [message] for name in unknown}, summary="Unknown query parameter(s)"
             )
+        # no stored value holds a NUL character, and PostgreSQL refuses one in a query
+        with_nul = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if any("\x00" in value for value in values)
+        )
+        if with_nul:
+            raise BadQuery({name: ["NUL characters are not allowed."] for name in with_nul})
 
     def parse_expand(self, request: Request) -> set[str]:
         names = split_list(request, "expand")
