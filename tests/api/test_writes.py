@@ -480,9 +480,3 @@ def test_invalid_relations_are_refused_by_field(
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
     assert AgentRelation.objects.count() == before
-
-
-def test_nul_in_a_filter_is_refused_by_name(client: Client, world: World) -> None:
-    response = client.get("/api/v1/collections/?repository=a%00b&date_to=1956-10")
-    assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["repository"]
