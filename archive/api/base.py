@@ -164,9 +164,11 @@ class PartnerAutoSchema(AutoSchema):
 
     def get_auth(self) -> list[dict[str, list[str]]]:
         auths = super().get_auth()
-        if self.method in ("GET", "HEAD") and {} not in auths:
-            auths.append({})  # reads need no credentials
-        return auths
+        if self.method in ("GET", "HEAD"):
+            if {} not in auths:
+                auths.append({})  # reads need no credentials
+            return auths
+        return [auth for auth in auths if auth and "partnerKey" not in auth]  # keys only read
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)

@@ -79,6 +79,9 @@ def test_schema_documents_auth_headers_and_writes(client: Client) -> None:
         headers = {p["name"]: p for p in document[method]["parameters"] if p["in"] == "header"}
         assert headers["If-Match"]["required"] is True
         assert {"403", "412", "428"} <= set(document[method]["responses"])
+        assert {"tokenAuth": []} in document[method]["security"]
+        assert {"partnerKey": []} not in document[method]["security"]
+        assert {} not in document[method]["security"]
     create = schema["paths"]["/api/v1/documents/"]["post"]
     body = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert body.endswith("/DocumentWrite")
