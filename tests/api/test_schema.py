@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from django.core import signals
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
@@ -94,14 +94,16 @@ def test_schema_documents_auth_headers_and_writes(client: Client) -> None:
 
 @pytest.fixture
 def keep_test_connection() -> Iterator[None]:
-    """Keep the test's database connection through WSGI requests, as Django's test client
-    does: the handler's ``close_old_connections`` would close it once ``CONN_MAX_AGE`` (60 s
-    on PostgreSQL) passes, inside the test's transaction."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    """Calls through the WSGI app start and end with signals whose handler closes a connection
+    left outside autocommit: the test's transaction. Django's test client unhooks that handler
+    around each request; do the same for schemathesis's direct WSGI calls."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 @pytest.mark.django_db
