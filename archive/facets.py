@@ -70,7 +70,7 @@ def facet_counts(
         results[name] = [
             {
                 "value": row[facet.value],
-                "label": str(row[facet.label]) if facet.label else str(row[facet.value]),
+                "label": facet.label_for(row[facet.value], row.get(facet.label or "")),
                 "count": row["count"],
             }
             for row in counted

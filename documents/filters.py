@@ -19,14 +19,18 @@ from archive.filters import (
     MultiValueNumberFilter,
     PartialDateFilter,
     StrictBooleanFilter,
+    choice_label,
+    country_label,
     date_ordering,
     decade_filter,
+    decade_label,
     field_ordering,
     in_subtree_q,
     ordering_filter,
     year_filter,
+    yes_no_label,
 )
-from archive.models import Repository
+from archive.models import Collection, Repository
 from documents.models import (
     DigitalObject,
     Document,
@@ -46,6 +50,29 @@ TRANSCRIPT_KINDS = tuple(
 )
 
 
+def public_transcripts() -> QuerySet:
+    return DocumentText.objects.filter(DocumentText.public_q(), kind__in=TRANSCRIPT_KINDS)
+
+
+def public_translations() -> QuerySet:
+    return DocumentText.objects.filter(DocumentText.public_q(), kind=TextKind.TRANSLATION)
+
+
+def public_digital_objects() -> QuerySet:
+    return DigitalObject.objects.filter(DigitalObject.public_q())
+
+
+def has_facet(name: str, related: QuerySet) -> Facet:
+    """A yes/no facet: whether the document has one of ``related`` (a public text or file)."""
+    value = f"facet_{name}"
+    return Facet(
+        value,
+        excludes=(name,),
+        annotate={value: Exists(related.filter(document_id=OuterRef("pk")))},
+        display=yes_no_label,
+    )
+
+
 DOCUMENT_ORDERINGS = {
     "date": date_ordering("Date"),
     "-date": date_ordering("Date (latest first)", descending=True),
@@ -58,7 +85,7 @@ DOCUMENT_ORDERINGS = {
 class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
     """Documents: the browse page's and the API's filters, sort orders and facets."""
 
-    search_fields = ("title", "title_original", "summary", "identifier")
+    search_kind = "document"
     orderings = DOCUMENT_ORDERINGS
     default_ordering = "date"
     facets = {
@@ -69,6 +96,13 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
             "collection__repository__name",
             excludes=("repository", "repository_id"),
             restrict=Repository.public_q("collection__repository__"),
+        ),
+        # the unit a document is filed in (the ``collection`` filter also takes units above it)
+        "collection": Facet(
+            "collection__identifier",
+            "collection__title",
+            excludes=("collection",),
+            restrict=Collection.public_q("collection__"),
         ),
         "subject": Facet("subjects__identifier", "subjects__name", excludes=("subject",)),
         "place": Facet("places__identifier", "places__name", excludes=("place",)),
@@ -82,6 +116,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
             "agent_roles__role",
             excludes=("role",),
             restrict=Agent.public_q("agent_roles__agent__"),
+            display=choice_label(DocumentRole),
         ),
         "year": Facet(
             "facet_year",
@@ -92,7 +127,11 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
             "facet_decade",
             excludes=("decade",),
             annotate={"facet_decade": ExtractYear("date_start") / 10 * 10},
+            display=decade_label,
         ),
+        "has_transcript": has_facet("has_transcript", public_transcripts()),
+        "has_translation": has_facet("has_translation", public_translations()),
+        "has_digital_object": has_facet("has_digital_object", public_digital_objects()),
     }
 
     repository = MultiValueCharFilter(
@@ -129,7 +168,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
     has_digital_object = StrictBooleanFilter(
         method="filter_has_digital_object", label="Has a public image or file"
     )
-    ordering = ordering_filter(DOCUMENT_ORDERINGS)
+    ordering = ordering_filter(DOCUMENT_ORDERINGS, relevance=True)
 
     class Meta:
         model = Document
@@ -174,17 +213,15 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         return queryset.filter(exists if value else ~exists)
 
     def filter_has_transcript(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        texts = DocumentText.objects.filter(DocumentText.public_q(), kind__in=TRANSCRIPT_KINDS)
-        return self._has(queryset, value, texts)
+        return self._has(queryset, value, public_transcripts())
 
     def filter_has_translation(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        texts = DocumentText.objects.filter(DocumentText.public_q(), kind=TextKind.TRANSLATION)
-        return self._has(queryset, value, texts)
+        return self._has(queryset, value, public_translations())
 
     def filter_has_digital_object(
         self, queryset: QuerySet, name: str, value: bool | None
     ) -> QuerySet:
-        return self._has(queryset, value, DigitalObject.objects.filter(DigitalObject.public_q()))
+        return self._has(queryset, value, public_digital_objects())
 
 
 PUBLICATION_ORDERINGS = {
@@ -197,11 +234,11 @@ PUBLICATION_ORDERINGS = {
 
 
 class PublicationFilterSet(DateFilterMixin, KirokuFilterSet):
-    search_fields = ("title", "title_translated", "container_title", "editors", "identifier")
+    search_kind = "publication"
     orderings = PUBLICATION_ORDERINGS
     default_ordering = "date"
     facets = {
-        "kind": Facet("kind", excludes=("kind",)),
+        "kind": Facet("kind", excludes=("kind",), display=choice_label(PublicationKind)),
         "year": Facet(
             "facet_year", excludes=("year",), annotate={"facet_year": ExtractYear("date_start")}
         ),
@@ -212,7 +249,7 @@ class PublicationFilterSet(DateFilterMixin, KirokuFilterSet):
     date_from = PartialDateFilter(method="filter_date_from", label="Dates overlap from")
     date_to = PartialDateFilter(method="filter_date_to", label="Dates overlap until")
     agent = MultiValueCharFilter(method="filter_agent", label="Author or editor (identifier)")
-    ordering = ordering_filter(PUBLICATION_ORDERINGS)
+    ordering = ordering_filter(PUBLICATION_ORDERINGS, relevance=True)
 
     class Meta:
         model = Publication
@@ -253,7 +290,7 @@ class PlaceFilterSet(KirokuFilterSet):
     default_ordering = "name"
     facets = {
         "kind": Facet("kind", excludes=("kind",)),
-        "country": Facet("country", excludes=("country",)),
+        "country": Facet("country", excludes=("country",), display=country_label),
     }
 
     kind = MultiValueCharFilter(field_name="kind", label="Kind (city, island, ...)")
