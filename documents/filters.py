@@ -73,6 +73,9 @@ def has_facet(name: str, related: QuerySet) -> Facet:
     )
 
 
+#: the parameters of the date facet (years, decades and the from–to range)
+DATE_PARAMS = ("year", "decade", "date_from", "date_to")
+
 DOCUMENT_ORDERINGS = {
     "date": date_ordering("Date"),
     "-date": date_ordering("Date (latest first)", descending=True),
@@ -118,14 +121,15 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
             restrict=Agent.public_q("agent_roles__agent__"),
             display=choice_label(DocumentRole),
         ),
+        # the date facets ignore every date filter, so the histogram stays whole under a range
         "year": Facet(
             "facet_year",
-            excludes=("year",),
+            excludes=DATE_PARAMS,
             annotate={"facet_year": ExtractYear("date_start")},
         ),
         "decade": Facet(
             "facet_decade",
-            excludes=("decade",),
+            excludes=DATE_PARAMS,
             annotate={"facet_decade": ExtractYear("date_start") / 10 * 10},
             display=decade_label,
         ),

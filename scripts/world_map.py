@@ -33,7 +33,9 @@ def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
     return arcs
 
 
-def ring_points(ring: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+def ring_points(
+    ring: list[int], arcs: list[list[tuple[float, float]]]
+) -> list[tuple[float, float]]:
     points: list[tuple[float, float]] = []
     for index in ring:
         arc = arcs[index] if index >= 0 else list(reversed(arcs[~index]))

@@ -133,9 +133,7 @@ def document_entries(ids: Sequence[int]) -> list[SearchEntry]:
             *vocabulary,
             *texts,
         )
-        entries.append(
-            _entry(SearchKind.DOCUMENT, document, document.title, body)
-        )
+        entries.append(_entry(SearchKind.DOCUMENT, document, document.title, body))
     return entries
 
 
