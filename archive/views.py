@@ -56,8 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 class HitList:
     """Search hits as a sequence a :class:`~django.core.paginator.Paginator` can page: the
-    total from one counting query, each page from one ranked query (plus one per kind of
-    record on it, to load the records)."""
+    total from one counting query, each page from one ranked query. The index holds public
+    records only and each hit links by its identifier, so no record is loaded."""
 
     def __init__(self, query: search.Query, kinds: list[str], total: int) -> None:
         self.query, self.kinds, self.total = query, kinds, total
@@ -71,7 +71,7 @@ class HitList:
     def __getitem__(self, window: slice) -> list[search.Hit]:
         start, stop = window.start or 0, window.stop or self.total
         return search.search(
-            self.query, self.kinds, limit=stop - start, offset=start, load_objects=True
+            self.query, self.kinds, limit=stop - start, offset=start
         )
 
 
