@@ -70,9 +70,7 @@ class HitList:
 
     def __getitem__(self, window: slice) -> list[search.Hit]:
         start, stop = window.start or 0, window.stop or self.total
-        return search.search(
-            self.query, self.kinds, limit=stop - start, offset=start
-        )
+        return search.search(self.query, self.kinds, limit=stop - start, offset=start)
 
 
 SEARCH_PARAMS = {"q", "kind", "page", "page_size"}

@@ -39,10 +39,14 @@ def test_people_filters_and_period(client: Client) -> None:
     period = next(v for v in periods if v.value == "1950")
     assert period.label == "1950s"
     chosen = client.get(f"/people/{period.url}&page_size=100").context["browse"]
-    expected = Agent.objects.public().filter(
-        Q(date_start__year__lte=1959) | Q(date_start__isnull=True),
-        Q(date_end__year__gte=1950) | Q(date_end__isnull=True),
-    ).exclude(date_start__isnull=True, date_end__isnull=True)
+    expected = (
+        Agent.objects.public()
+        .filter(
+            Q(date_start__year__lte=1959) | Q(date_start__isnull=True),
+            Q(date_end__year__gte=1950) | Q(date_end__isnull=True),
+        )
+        .exclude(date_start__isnull=True, date_end__isnull=True)
+    )
     assert chosen.page.paginator.count == expected.count()
     assert period.count <= expected.count()  # born in the decade, or living through it
     assert client.get("/people/?kind=robot").status_code == 400
