@@ -35,12 +35,14 @@
       brush.setAttribute("height", "40");
       svg.appendChild(brush);
       draw(start, start);
-      svg.setPointerCapture(event.pointerId);
     });
     svg.addEventListener("pointermove", function (event) {
       if (start === null) return;
       var year = yearAt(event);
-      if (year !== start) moved = true;
+      if (year !== start && !moved) {
+        moved = true;  // a drag, not a click: keep the pointer until it is released
+        svg.setPointerCapture(event.pointerId);
+      }
       draw(start, year);
     });
     svg.addEventListener("pointerup", function (event) {
