@@ -35,6 +35,8 @@ from archive.filters import KirokuFilterSet
 PAGE_PARAMS = ("page", "page_size")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+#: the fewest years the date histogram spans
+MIN_YEARS = 12
 
 
 @dataclass(frozen=True)
@@ -343,14 +345,16 @@ class Browse:
             return None
         first, last = min(rows), max(rows)
         chosen = self._chosen_years()
-        span = last - first + 1
+        # at least MIN_YEARS wide, so that one year is a bar and not the whole box
+        span = max(last - first + 1, MIN_YEARS)
+        origin = first - (span - (last - first + 1)) // 2
         top = max(rows.values())
         width = 100 / span
         bars = [
             Bar(
                 year=year,
                 count=rows[year],
-                x=round((year - first) * width, 3),
+                x=round((year - origin) * width, 3),
                 width=round(width * 0.85, 3),
                 height=round(max(rows[year] / top * 40, 1.5), 2),
                 url=self.with_params(date_from=str(year), date_to=str(year)),
@@ -359,7 +363,7 @@ class Browse:
             for year in range(first, last + 1)
             if year in rows
         ]
-        return Histogram(first, last, bars)
+        return Histogram(origin, origin + span - 1, bars)
 
     def _chosen_years(self) -> tuple[int, int] | None:
         """The years the date filters cover, for highlighting bars (None when unfiltered)."""
@@ -433,37 +437,40 @@ def place_map(group: FacetGroup | None, coordinates: dict[str, tuple[float, floa
     """The place facet's values that have coordinates, as points on a cropped world map.
 
     ``coordinates`` are (latitude, longitude) by place identifier. The view is the points'
-    bounding box with a margin, at least 40° × 20° and never past the world's edges.
+    bounding box with a margin, at least 60° × 30° and never past the edges of the world.
     """
     if group is None:
         return PlaceMap([], "0 0 360 180")
     top = max((value.count for value in group.values), default=1)
-    points = []
-    for value in group.values:
-        if value.value not in coordinates:
-            continue
-        lat, lon = coordinates[value.value]
-        points.append(
-            MapPoint(
-                label=value.label,
-                count=value.count,
-                x=round(float(lon) + 180, 2),
-                y=round(90 - float(lat), 2),
-                r=round(0.8 + 2.2 * (value.count / top) ** 0.5, 2),
-                selected=value.selected,
-                url=value.url,
-            )
-        )
-    if not points:
+    located = [
+        (value, float(coordinates[value.value][1]) + 180, 90 - float(coordinates[value.value][0]))
+        for value in group.values
+        if value.value in coordinates
+    ]
+    if not located:
         return PlaceMap([], "0 0 360 180")
-    left = min(p.x for p in points) - 8
-    right = max(p.x for p in points) + 8
-    upper = min(p.y for p in points) - 6
-    lower = max(p.y for p in points) + 6
-    width, height = max(right - left, 40), max(lower - upper, 20)
+    left = min(x for _, x, _ in located) - 8
+    right = max(x for _, x, _ in located) + 8
+    upper = min(y for _, _, y in located) - 6
+    lower = max(y for _, _, y in located) + 6
+    width, height = max(right - left, 60), max(lower - upper, 30)
     if width / height < 2:  # keep the map wide enough to read beside the list
         width = height * 2
-    left = min(max(0.0, (left + right - width) / 2), 360 - min(width, 360))
-    upper = min(max(0.0, (upper + lower - height) / 2), 180 - min(height, 180))
-    view = f"{left:.1f} {upper:.1f} {min(width, 360):.1f} {min(height, 180):.1f}"
+    width, height = min(width, 360), min(height, 180)
+    left = min(max(0.0, (left + right - width) / 2), 360 - width)
+    upper = min(max(0.0, (upper + lower - height) / 2), 180 - height)
+    view = f"{left:.1f} {upper:.1f} {width:.1f} {height:.1f}"
+    scale = width / 100  # a dot keeps its size on screen however far the map zooms
+    points = [
+        MapPoint(
+            label=value.label,
+            count=value.count,
+            x=round(x, 2),
+            y=round(y, 2),
+            r=round(scale * (1.2 + 2.3 * (value.count / top) ** 0.5), 2),
+            selected=value.selected,
+            url=value.url,
+        )
+        for value, x, y in located
+    ]
     return PlaceMap(points, view)

@@ -324,6 +324,9 @@ class Facet:
     restrict: Q = field(default_factory=Q)
     annotate: dict[str, Expression] = field(default_factory=dict)
     display: Callable[[Any], str] | None = None
+    #: counts the filtered rows itself, for a facet no single grouping expresses: takes the
+    #: rows, returns ``{value, label, count}`` rows (one query, largest counts first)
+    counter: Callable[[QuerySet, int], Any] | None = None
 
     def label_for(self, value: Any, label: Any = None) -> str:
         if self.label:

@@ -8,7 +8,7 @@ reusing a filter's join.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 
 from archive.filters import (
@@ -62,6 +62,29 @@ def public_digital_objects() -> QuerySet:
     return DigitalObject.objects.filter(DigitalObject.public_q())
 
 
+def count_places(rows: QuerySet, limit: int) -> QuerySet:
+    """Documents per place, written there or mentioning it: what ``place=`` selects.
+
+    One query: each place that occurs at all counts the filtered documents whose place of
+    creation it is or that mention it, each document once.
+    """
+    mentioning = Document.places.through.objects.filter(place_id=OuterRef(OuterRef("pk")))
+    matching = rows.filter(
+        Q(place_id=OuterRef("pk")) | Q(pk__in=mentioning.values("document_id"))
+    ).order_by()
+    count = Subquery(matching.annotate(n=Func(F("id"), function="COUNT")).values("n")[:1])
+    occurring = Q(pk__in=Document.places.through.objects.values("place_id")) | Q(
+        pk__in=Document.objects.filter(place__isnull=False).values("place_id")
+    )
+    return (
+        Place.objects.filter(occurring)
+        .annotate(count=count)
+        .filter(count__gt=0)
+        .values("count", value=F("identifier"), label=F("name"))
+        .order_by("-count", "identifier")[:limit]
+    )
+
+
 def has_facet(name: str, related: QuerySet) -> Facet:
     """A yes/no facet: whether the document has one of ``related`` (a public text or file)."""
     value = f"facet_{name}"
@@ -108,7 +131,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
             restrict=Collection.public_q("collection__"),
         ),
         "subject": Facet("subjects__identifier", "subjects__name", excludes=("subject",)),
-        "place": Facet("places__identifier", "places__name", excludes=("place",)),
+        "place": Facet("identifier", excludes=("place",), counter=count_places),
         "agent": Facet(
             "agent_roles__agent__identifier",
             "agent_roles__agent__name",

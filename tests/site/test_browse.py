@@ -67,6 +67,8 @@ def test_facet_counts_equal_database_counts_of_public_records(client: Client) ->
         "form": lambda v: public().filter(document_type__code=v),
         "repository": lambda v: public().filter(collection__repository__identifier=v),
         "subject": lambda v: public().filter(subjects__identifier=v),
+        # written there or mentioning it, as ``place=`` selects
+        "place": lambda v: public().filter(Q(place__identifier=v) | Q(places__identifier=v)),
         "decade": lambda v: public().filter(
             date_start__year__gte=int(v), date_start__year__lt=int(v) + 10
         ),
@@ -226,6 +228,11 @@ def test_date_histogram_and_range(client: Client) -> None:
     html = client.get("/documents/").content.decode()
     assert '<svg class="bars"' in html
     assert 'data-year="1956"' in html
+
+
+def test_a_place_counts_what_selecting_it_lists(client: Client) -> None:
+    moscow = next(v for v in browse_of(client).group("place").values if v.value == "moscow")
+    assert moscow.count == browse_of(client, "place=moscow").page.paginator.count
 
 
 def test_places_with_coordinates_on_the_map(client: Client) -> None:
