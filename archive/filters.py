@@ -34,7 +34,7 @@ from django import forms
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.expressions import Expression
 from django.db.models.fields import DateField
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear, Mod
 from drf_spectacular.drainage import set_override
 
 from archive import search as search_backend
@@ -340,6 +340,13 @@ def choice_label(choices: Any) -> Callable[[Any], str]:
     """``display`` for a facet over a ``TextChoices`` field: the member's label."""
     labels = dict(choices.choices)
     return lambda value: labels.get(value, value)
+
+
+def decade_of(field_name: str) -> Expression:
+    """The decade of a date field as an integer (1956 → 1950) on every backend: the year minus
+    its last digit (PostgreSQL's ``/`` on a year would give a numeric, 195.6 × 10)."""
+    year = ExtractYear(field_name)
+    return year - Mod(year, 10)
 
 
 def decade_label(value: Any) -> str:

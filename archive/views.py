@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from archive.browse import (
     Browse,
     document_facets,
 )
-from archive.filters import in_subtree_q
+from archive.filters import decade_of, in_subtree_q
 from archive.models import Collection, Repository, SearchKind
 from documents.filters import DocumentFilterSet
 from documents.models import Document
@@ -43,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("id"))
         .order_by("-n", "document_type__name"),
         "by_decade": documents.filter(date_start__isnull=False)
-        .annotate(decade=ExtractYear("date_start") / 10 * 10)
+        .annotate(decade=decade_of("date_start"))
         .values("decade")
         .annotate(n=Count("id"))
         .order_by("decade"),
@@ -154,7 +153,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     """
     dated = Document.objects.public().filter(date_start__isnull=False)
     decades = list(
-        dated.annotate(decade=ExtractYear("date_start") / 10 * 10)
+        dated.annotate(decade=decade_of("date_start"))
         .values("decade")
         .annotate(n=Count("id"))
         .order_by("decade")

@@ -24,6 +24,7 @@ from archive.filters import (
     date_ordering,
     decade_filter,
     decade_label,
+    decade_of,
     field_ordering,
     in_subtree_q,
     ordering_filter,
@@ -153,7 +154,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         "decade": Facet(
             "facet_decade",
             excludes=DATE_PARAMS,
-            annotate={"facet_decade": ExtractYear("date_start") / 10 * 10},
+            annotate={"facet_decade": decade_of("date_start")},
             display=decade_label,
         ),
         "has_transcript": has_facet("has_transcript", public_transcripts()),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.db.models.functions import ExtractYear
 
 from archive.filters import (
     DateFilterMixin,
@@ -14,6 +13,7 @@ from archive.filters import (
     choice_label,
     country_label,
     decade_label,
+    decade_of,
     field_ordering,
     ordering_filter,
 )
@@ -45,7 +45,7 @@ class AgentFilterSet(DateFilterMixin, KirokuFilterSet):
         "decade": Facet(
             "facet_decade",
             excludes=("date_from", "date_to"),
-            annotate={"facet_decade": ExtractYear("date_start") / 10 * 10},
+            annotate={"facet_decade": decade_of("date_start")},
             display=decade_label,
         ),
     }
