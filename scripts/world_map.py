@@ -2,12 +2,12 @@
 
 The outline is Natural Earth's land (public domain), as packaged in the npm package
 ``world-atlas`` (ISC licence, TopoJSON): ``npm pack world-atlas@2.0.2`` and pass the path of its
-``land-50m.json``. The projection is plate carrée in degrees (x = longitude + 180,
+``land-110m.json``. The projection is plate carrée in degrees (x = longitude + 180,
 y = 90 − latitude, viewBox ``0 0 360 180``), so the site places a point without any projection
 code; coordinates are rounded to 0.1° and rings smaller than that are dropped to keep the file
 small. Run it again only to change the outline::
 
-    python scripts/world_map.py /path/to/package/land-50m.json
+    python scripts/world_map.py /path/to/package/land-110m.json
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def main(source: str) -> None:
             paths.extend(filter(None, (ring_path(ring_points(ring, arcs)) for ring in polygon)))
     OUT.write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 180">'
-        "<!-- Land: Natural Earth 1:50m (public domain), via world-atlas 2.0.2 (ISC). -->"
+        "<!-- Land: Natural Earth 1:110m (public domain), via world-atlas 2.0.2 (ISC). -->"
         f'<path fill="#e4dccb" stroke="#b9ad96" stroke-width=".08" d="{"".join(paths)}"/></svg>\n'
     )
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
