@@ -31,10 +31,10 @@ from typing import Any, ClassVar
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import Expression
 from django.db.models.fields import DateField
-from django.db.models.functions import Coalesce, ExtractYear, Mod
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Mod
 from drf_spectacular.drainage import set_override
 
 from archive import search as search_backend
@@ -344,9 +344,10 @@ def choice_label(choices: Any) -> Callable[[Any], str]:
 
 def decade_of(field_name: str) -> Expression:
     """The decade of a date field as an integer (1956 → 1950) on every backend: the year minus
-    its last digit (PostgreSQL's ``/`` on a year would give a numeric, 195.6 × 10)."""
+    its last digit, cast back to an integer (PostgreSQL's ``EXTRACT`` and ``MOD`` give numerics,
+    which would read 1950.0)."""
     year = ExtractYear(field_name)
-    return year - Mod(year, 10)
+    return Cast(year - Mod(year, 10), IntegerField())
 
 
 def decade_label(value: Any) -> str:
