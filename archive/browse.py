@@ -454,9 +454,10 @@ def place_map(group: FacetGroup | None, coordinates: dict[str, tuple[float, floa
     upper = min(y for _, _, y in located) - 6
     lower = max(y for _, _, y in located) + 6
     width, height = max(right - left, 60), max(lower - upper, 30)
-    if width / height < 2:  # keep the map wide enough to read beside the list
-        width = height * 2
-    width, height = min(width, 360), min(height, 180)
+    # always 2:1, the world's own shape: never a sliver, never a tall column
+    width = max(width, height * 2)
+    width = min(width, 360)
+    height = width / 2
     left = min(max(0.0, (left + right - width) / 2), 360 - width)
     upper = min(max(0.0, (upper + lower - height) / 2), 180 - height)
     view = f"{left:.1f} {upper:.1f} {width:.1f} {height:.1f}"
