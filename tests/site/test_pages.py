@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from archive.filters import in_subtree_q
 from archive.models import Collection
@@ -115,3 +117,18 @@ def test_api_q_uses_the_search_index(client: Client) -> None:
     second = client.get("/api/v1/documents/?q=Kono&page_size=5&page=2").json()
     first_ids = [row["identifier"] for row in ranked["results"]]
     assert not set(first_ids) & {row["identifier"] for row in second["results"]}
+
+
+def test_collection_home_and_timeline_query_counts_are_fixed(
+    client: Client, django_assert_num_queries: object
+) -> None:
+    unit = Collection.objects.public().filter(parent__isnull=True).first()
+    url = unit.get_absolute_url()
+    with CaptureQueriesContext(connection) as small:
+        client.get(f"{url}?page_size=1")
+    with django_assert_num_queries(len(small)):  # type: ignore[operator]
+        client.get(f"{url}?page_size=100")
+    with django_assert_num_queries(9):  # type: ignore[operator]
+        client.get("/")
+    with django_assert_num_queries(3):  # type: ignore[operator]
+        client.get("/timeline/?decade=1950")
