@@ -441,7 +441,9 @@ class KirokuFilterSet(django_filters.FilterSet):
             return queryset
         key = self.ordering_key()
         if key == RELEVANCE:
-            query = self.form.cleaned_data["q"].strip()
+            query = search_backend.parse_query(self.form.cleaned_data["q"].strip())
+            if not query:  # nothing searchable (only punctuation): no rows, and no rank
+                return queryset.none().order_by("id")
             ranked = search_backend.with_relevance(queryset, query, self.search_kind)
             return ranked.order_by("-search_rank", "id")
         return self.orderings[key].apply(queryset)

@@ -254,3 +254,18 @@ def test_browse_query_count_does_not_grow_with_page_size(
             assert client.get(f"/documents/?{query}&page_size=2").status_code == 200
         with django_assert_num_queries(18 if query.startswith("q=") else 17):  # type: ignore[operator]
             assert client.get(f"/documents/?{query}&page_size=100").status_code == 200
+
+
+@pytest.mark.parametrize("text", ['"', "*", "-", "'", "😀", '""'])
+def test_a_query_with_nothing_searchable_finds_nothing_without_error(
+    client: Client, text: str
+) -> None:
+    for endpoint in ("documents", "people"):
+        response = client.get(f"/{endpoint}/", {"q": text})
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == 0
+    for endpoint in ("documents", "agents", "collections", "publications"):
+        response = client.get(f"/api/v1/{endpoint}/", {"q": text})
+        assert response.status_code == 200, endpoint
+        assert response.json()["results"] == []
+    assert client.get("/search/", {"q": text}).status_code == 200
