@@ -25,7 +25,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from archive.facets import facet_counts
@@ -381,6 +381,23 @@ class Browse:
             return None
         return max(b[0] for b in bounds), min(b[1] for b in bounds)
 
+
+#: labels defined in code outside any request (sort orders, kinds of search hit), marked for
+#: translation here and translated where they are shown
+CODE_LABELS = (
+    gettext_noop("Date"),
+    gettext_noop("Date (latest first)"),
+    gettext_noop("Title"),
+    gettext_noop("Title (Z–A)"),
+    gettext_noop("Identifier"),
+    gettext_noop("Name"),
+    gettext_noop("Name (Z–A)"),
+    gettext_noop("Relevance (with a search)"),
+    gettext_noop("Document"),
+    gettext_noop("Person or organization"),
+    gettext_noop("Archival unit"),
+    gettext_noop("Publication"),
+)
 
 DOCUMENT_TITLES: dict[str, str | Promise] = {
     "q": _("Search"),

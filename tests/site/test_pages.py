@@ -105,8 +105,14 @@ def test_collection_page_has_the_browse_facets(client: Client) -> None:
 def test_language_switch_to_japanese(client: Client) -> None:
     response = client.post("/i18n/setlang/", {"language": "ja", "next": "/documents/"})
     assert response.status_code == 302
-    html = client.get("/documents/").content.decode()
+    html = client.get("/documents/?language=ja").content.decode()
     assert '<html lang="ja">' in html
+    assert "本文へ移動" in html  # skip link
+    assert "絞り込み" in html  # facets heading
+    assert "言語: Japanese" in html  # chip: translated facet title
+    assert "日付（新しい順）" in html  # a sort order defined in code
+    nationality = client.get("/people/").context["browse"].group("nationality").values
+    assert "日本" in {value.label for value in nationality}  # country names too
 
 
 def test_api_q_uses_the_search_index(client: Client) -> None:
