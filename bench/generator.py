@@ -259,7 +259,9 @@ class ArchiveGenerator:
 
     def vocabularies(self) -> None:
         for code, name, native, _share, _script in LANGUAGES:
-            Language.objects.get_or_create(code=code, defaults={"name": name, "native_name": native})
+            Language.objects.get_or_create(
+                code=code, defaults={"name": name, "native_name": native}
+            )
         self.languages = {language.code: language.pk for language in Language.objects.all()}
         self.language_codes = [row[0] for row in LANGUAGES]
         self.language_weights = list(itertools.accumulate(row[3] for row in LANGUAGES))
@@ -465,20 +467,29 @@ class ArchiveGenerator:
     # -- collections ---------------------------------------------------------------------------
 
     def _tree(
-        self, units: list[_Unit], parent: _Unit | None, repository: int, budget: int, deepest: int
+        self,
+        units: list[_Unit],
+        parent: _Unit | None,
+        repository: int,
+        budget: int,
+        deepest: int,
+        *,
+        full_depth: bool = False,
     ) -> None:
-        """Units below ``parent`` holding ``budget`` documents, down to rank ``deepest``."""
+        """Units below ``parent`` holding ``budget`` documents, down to rank ``deepest``
+        (every branch that deep with ``full_depth``; else small budgets stop early)."""
         rank = parent.rank + 1 if parent else 1
         unit = _Unit(0, parent, repository, rank, "", 0)
         units.append(unit)
         if parent:
             parent.children += 1
             unit.segment = str(parent.children)
-        if rank >= deepest or budget <= LEAF_DOCUMENTS * 1.5:
+        if rank >= deepest or (not full_depth and budget <= LEAF_DOCUMENTS * 1.5):
             unit.documents = budget
             return
-        for share in _split(self.rng, budget, self.rng.randint(2, 8)):
-            self._tree(units, unit, repository, share, deepest)
+        children = self.rng.randint(2, 8) if budget > LEAF_DOCUMENTS else self.rng.randint(1, 2)
+        for share in _split(self.rng, budget, children):
+            self._tree(units, unit, repository, share, deepest, full_depth=full_depth)
 
     def collections(self) -> None:
         rng = self.rng
@@ -491,7 +502,7 @@ class ArchiveGenerator:
         repository_share[0] -= big_fonds_budget
         second = 1 if len(repository_share) > 1 else 0
         repository_share[second] -= big_unit_budget
-        self._tree(units, None, 0, big_fonds_budget, MAX_UNIT_RANK)
+        self._tree(units, None, 0, big_fonds_budget, MAX_UNIT_RANK, full_depth=True)
         big_fonds = units[0]
         # the large unit: a delo (rank 4) under a fonds and an opis, with all its documents
         holder = _Unit(0, None, second, 1, "", 0)
@@ -840,5 +851,3 @@ def generate(
 def estimate_seconds(manifest: Manifest, documents: int) -> float:
     """Linear estimate of the time to generate ``documents`` at the measured rate."""
     return documents / manifest.documents_per_second if manifest.documents_per_second else 0.0
-
-
