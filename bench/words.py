@@ -4,7 +4,12 @@ None of these words contains a marker word of :mod:`bench.generator` (``kmark…
 ``鵺鶫``), so the planted markers are the only occurrences and search results have known sizes.
 """
 
-LATIN = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+LATIN = _words(
     "the minister of foreign affairs declared that negotiations on a peace treaty would "
     "continue after the restoration of diplomatic relations between both governments delegation "
     "ambassador memorandum conversation fisheries convention islands territorial question "
@@ -19,9 +24,9 @@ LATIN = (
     "received sent forwarded attached enclosed urgent immediate reference previous following "
     "concerning regarding request approval rejection objection compromise settlement "
     "schedule visit arrival departure reception dinner speech toast address interview"
-).split()
+)
 
-CYRILLIC = (
+CYRILLIC = _words(
     "министр иностранных дел заявил что переговоры о мирном договоре будут продолжены после "
     "восстановления дипломатических отношений между правительствами делегация посол "
     "меморандум беседа рыболовство конвенция острова территориальный вопрос репатриация "
@@ -34,9 +39,9 @@ CYRILLIC = (
     "граница карта перепись архив фонд опись дело копия подлинник перевод получено "
     "отправлено приложено срочно ссылка касательно просьба одобрение возражение компромисс "
     "урегулирование визит прибытие отъезд прием обед речь интервью Хрущёв Громыко Булганин"
-).split()
+)
 
-JAPANESE = (
+JAPANESE = _words(
     "外務大臣 日ソ 共同宣言 平和条約 締結 交渉 国交 回復 両国 政府 代表団 大使 覚書 会談 "
     "漁業 条約 北方 領土 問題 引揚 抑留者 請求権 賠償 通商 協定 委員会 報告 電報 極秘 草案 "
     "条文 第一項 署名 批准 議定書 附属書 書簡 回答 提案 対案 立場 訓令 内閣 国会 委員長 "
@@ -45,17 +50,17 @@ JAPANESE = (
     "境界線 地図 調査 記録 文書 写し 原本 翻訳 受領 発送 添付 至急 照会 前回 関係 要請 "
     "承認 拒否 異議 妥協 解決 日程 訪問 到着 出発 歓迎会 晩餐会 演説 挨拶 談話 鳩山一郎 "
     "河野一郎 重光葵 松本俊一 モスクワ 東京 ロンドン 歯舞 色丹 国後 択捉 ですが であります"
-).split()
+)
 
-GIVEN_LATIN = (
+GIVEN_LATIN = _words(
     "John Mary Robert Anne William Elizabeth James Margaret Charles Helen George Dorothy "
     "Henry Alice Edward Ruth Thomas Jean Arthur Louise Frank Marie Paul Claire Walter Grace"
-).split()
-FAMILY_LATIN = (
+)
+FAMILY_LATIN = _words(
     "Smith Dulles Allison Brown Taylor Wilson Johnson Clark Lewis Walker Hall Young King "
     "Wright Green Baker Adams Nelson Carter Mitchell Roberts Turner Phillips Campbell Parker "
     "Evans Edwards Collins Stewart Morris Rogers Reed Cook Morgan Bell Murphy Bailey Cooper"
-).split()
+)
 
 # Russian names as (Cyrillic, BGN/PCGN romanization)
 GIVEN_RU = (
