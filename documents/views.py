@@ -12,7 +12,11 @@ from people.models import AgentRole
 def document_list(request: HttpRequest) -> HttpResponse:
     """Public documents in date order."""
     documents = (
-        Document.objects.public().select_related("document_type").order_by("date_start", "title")
+        Document.objects.public()
+        # the form, and what the date display reads (the repository's era setting, languages)
+        .select_related("document_type", "collection__repository")
+        .prefetch_related("languages")
+        .order_by("date_start", "title")
     )
     page = Paginator(documents, 50).get_page(request.GET.get("page"))
     return render(request, "documents/document_list.html", {"page": page})
