@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from archive import views
 from archive.oai.views import endpoint as oai_endpoint
 from archive.sitemaps import SITEMAPS, robots_txt
+from documents.resolver import resolve_page
 
 app_name = "archive"
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include((archive_patterns, "archive"))),
     path("documents/", include("documents.urls")),
     path("people/", include("people.urls")),
+    path("resolve/", resolve_page, name="resolve"),
     path("oai", oai_endpoint, name="oai"),
     path(
         "sitemap.xml",

@@ -76,4 +76,4 @@ def test_api_conforms_to_its_schema(world: World) -> None:
 
         check()
         tested += 1
-    assert tested == 16  # list and detail of eight endpoints
+    assert tested == 17  # list and detail of eight endpoints, and the identifier concordance
