@@ -174,7 +174,11 @@ def http_rates(env: dict[str, str], measured: dict[str, Any], seconds: int) -> N
             for _ in range(2):  # both workers load the page once before the clock runs
                 _get(base + result["url"], cookie)
             page = _wrk(base + result["url"], seconds, cookie)
-            static = _wrk(f"{base}/static/{result['static_path']}", seconds, None)
+            static_url = f"{base}/static/{result['static_path']}"
+            # wrk leaves its last requests queued in the workers: let them drain first, or
+            # the static file waits behind slow pages
+            _get(static_url, None)
+            static = _wrk(static_url, seconds, None)
             result["rate"] = page["rate"]
             result["http_errors"] = page["errors"]
             result["static_rate"] = static["rate"]
