@@ -265,3 +265,31 @@ def test_chunked_normalisation_equals_the_reference() -> None:
         text = "".join(rng.choices(alphabet, k=rng.randint(0, 30)))
         reference = " ".join(key for s in segments(fold(text)) for key in s.index_keys())
         assert normalize(text) == reference, repr(text)
+
+
+def test_benchmark_measures_every_case_beside_its_raw_sql(
+    generated: Manifest, admin_user: Any, tmp_path: Any
+) -> None:
+    """``bench.measure`` on the generated archive: every case answers, and its queries re-run."""
+    from dataclasses import asdict
+
+    from django.test import Client
+
+    from bench.measure import cases, import_rate, measure_case
+
+    public, staff = Client(), Client()
+    staff.force_login(admin_user)
+    listed = cases(asdict(generated))
+    assert {case.group for case in listed} == {"browse", "deep", "search", "api", "admin"}
+    first_of_each_group = {case.group: case for case in reversed(listed)}.values()
+    for case in first_of_each_group:
+        result = measure_case(staff if case.staff else public, case, 2, tmp_path)
+        assert result.status == 200, case.url
+        assert result.queries > 0, case.name
+        assert result.sql_p50_ms > 0, case.name
+        assert (tmp_path / result.static_path.removeprefix("bench/")).stat().st_size == result.bytes
+    before = Document.objects.count()
+    rates = import_rate(asdict(generated), 20)
+    assert rates["import_per_second"] > 0
+    assert rates["raw_per_second"] > 0
+    assert Document.objects.count() == before  # the import was rolled back
