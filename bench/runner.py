@@ -318,7 +318,9 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
             f"## {measured['vendor']}",
             "",
             f"Generated in {manifest['seconds']:,.0f} s ({manifest['documents_per_second']:,.0f} "
-            f"documents/s; phases: "
+            f"documents/s; processor time {manifest.get('cpu_seconds', 0):,.0f} s, i.e. "
+            f"{manifest['documents'] / max(manifest.get('cpu_seconds', 0), 0.001):,.0f} "
+            "documents per processor-second; phases: "
             + ", ".join(f"{k} {v:,.0f} s" for k, v in manifest["phases"].items())
             + f"); {manifest['public_documents']:,} public documents, "
             f"{manifest['collections']:,} units, largest fonds "
