@@ -170,6 +170,8 @@ def http_rates(env: dict[str, str], measured: dict[str, Any], seconds: int) -> N
         base = f"http://127.0.0.1:{port}"
         _wait_until_serving(base + "/robots.txt")
         for result in measured["results"]:
+            if not result["url"].startswith("/"):
+                continue  # a search-module call, not a page
             cookie = measured["session_cookie"] if result["staff"] else None
             for _ in range(2):  # both workers load the page once before the clock runs
                 _get(base + result["url"], cookie)

@@ -280,7 +280,14 @@ def test_benchmark_measures_every_case_beside_its_raw_sql(
     public, staff = Client(), Client()
     staff.force_login(admin_user)
     listed = cases(asdict(generated))
-    assert {case.group for case in listed} == {"browse", "deep", "search", "api", "admin"}
+    assert {case.group for case in listed} == {
+        "browse",
+        "deep",
+        "search",
+        "api-q",
+        "api",
+        "admin",
+    }
     first_of_each_group = {case.group: case for case in reversed(listed)}.values()
     for case in first_of_each_group:
         result = measure_case(staff if case.staff else public, case, 2, tmp_path)
