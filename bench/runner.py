@@ -213,6 +213,7 @@ def measure(label: str, args: argparse.Namespace, database_url: str | None) -> d
     measured = json.loads(out.read_text())
     if not args.no_http:
         http_rates(env, measured, args.duration)
+        out.write_text(json.dumps(measured, ensure_ascii=False, indent=2))
     return measured
 
 
@@ -221,6 +222,13 @@ def measure(label: str, args: argparse.Namespace, database_url: str | None) -> d
 
 def _fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _rate(value: float | None, seconds: int) -> str:
+    """A request rate; 0 means no request finished within the run (slower than 8 / seconds)."""
+    if value == 0:
+        return f"< {8 / seconds:.1f}"
+    return _fmt(value)
 
 
 def _targets(measured: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
@@ -320,9 +328,15 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
             f"## {measured['vendor']}",
             "",
             f"Generated in {manifest['seconds']:,.0f} s ({manifest['documents_per_second']:,.0f} "
-            f"documents/s; processor time {manifest.get('cpu_seconds', 0):,.0f} s, i.e. "
-            f"{manifest['documents'] / max(manifest.get('cpu_seconds', 0), 0.001):,.0f} "
-            "documents per processor-second; phases: "
+            "documents/s"
+            + (
+                f"; processor time {manifest['cpu_seconds']:,.0f} s, i.e. "
+                f"{manifest['documents'] / manifest['cpu_seconds']:,.0f} documents per "
+                "processor-second"
+                if manifest.get("cpu_seconds")
+                else ""
+            )
+            + "; phases: "
             + ", ".join(f"{k} {v:,.0f} s" for k, v in manifest["phases"].items())
             + f"); {manifest['public_documents']:,} public documents, "
             f"{manifest['collections']:,} units, largest fonds "
@@ -339,7 +353,8 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
             status = "" if r["status"] == 200 else f" (HTTP {r['status']})"
             lines.append(
                 f"| {r['name']}{status} | {r['queries']} | {r['p50_ms']} | {r['p95_ms']} | "
-                f"{r['sql_p50_ms']} | {r['ratio']} | {_fmt(rate)} | {_fmt(static)} | "
+                f"{r['sql_p50_ms']} | {r['ratio']} | {_rate(rate, args.duration)} | "
+                f"{_fmt(static)} | "
                 f"{_fmt(share, 3)} | {r['bytes']:,} |"
             )
         imports = measured["import"]
@@ -381,15 +396,25 @@ def main(argv: list[str] | None = None) -> None:
         "--workdir", default="/tmp/kiroku-bench", help="databases and files (/tmp/kiroku-bench)"
     )
     parser.add_argument("--out", help="markdown file (bench/results/<N>-documents.md)")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write the table again from the last run's measurements (measure nothing)",
+    )
     args = parser.parse_args(argv)
     if args.documents < 1:
         parser.error("--documents: give at least 1")
     began = time.time()
+    labels = (["sqlite"] if not args.no_sqlite else []) + (["postgresql"] if args.postgres else [])
     runs = []
-    if not args.no_sqlite:
-        runs.append(measure("sqlite", args, None))
-    if args.postgres:
-        runs.append(measure("postgresql", args, args.postgres))
+    for label in labels:
+        if args.report_only:
+            measured = (
+                Path(args.workdir) / f"{label}-{args.documents}-s{args.seed}" / "measured.json"
+            )
+            runs.append(json.loads(measured.read_text()))
+        else:
+            runs.append(measure(label, args, args.postgres if label == "postgresql" else None))
     out = Path(args.out or ROOT / "bench" / "results" / f"{args.documents}-documents.md")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report(runs, args, began))
