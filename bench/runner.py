@@ -312,8 +312,9 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
         f"({os.cpu_count()} cores, load average {load} at the end; the machine is shared, so "
         "read the ratios to the baselines measured in the same run rather than the absolute "
         f"times). In-process: {args.repeat} requests per case after 3 warm-ups; HTTP: gunicorn "
-        f"with 2 workers on loopback, `wrk -t2 -c8 -d{args.duration}s`. Run took "
-        f"{(time.time() - began) / 60:.1f} min. Command: `bench/run --documents {args.documents}"
+        f"with 2 workers on loopback, `wrk -t2 -c8 -d{args.duration}s`."
+        + ("" if args.report_only else f" Run took {(time.time() - began) / 60:.1f} min.")
+        + f" Command: `bench/run --documents {args.documents}"
         f"{' --postgres URL' if len(runs) > 1 else ''}`.",
         "",
         "Columns: *p50/p95* in-process latency of the whole request (Django test client); *SQL* "
