@@ -25,6 +25,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include((archive_patterns, "archive"))),
+    # exports: IIIF manifests, EAD3 and EAC-CPF (before the apps' catch-all detail pages)
+    path("", include("archive.interchange.urls")),
     path("documents/", include("documents.urls")),
     path("people/", include("people.urls")),
     path("resolve/", resolve_page, name="resolve"),

@@ -52,6 +52,10 @@ def test_filter_parameters_are_not_accepted_on_detail(client: Client, world: Wor
         ("page=0", "page"),
         ("page_size=1000", "page_size"),
         ("cursor=not-a-cursor", "cursor"),
+        # PostgreSQL cannot compare a text holding NUL: refused before any lookup
+        ("collection=t-api%00unit", "collection"),
+        ("subject=a&subject=b%00", "subject"),
+        ("q=Kono%01", "q"),
     ],
 )
 def test_invalid_value_is_refused_by_name(
@@ -208,3 +212,9 @@ def _count(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context)
+
+
+def test_nul_in_a_filter_is_refused_by_name(client: Client, world: World) -> None:
+    response = client.get("/api/v1/collections/?repository=a%00b&date_to=1956-10")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["repository"]
