@@ -39,7 +39,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (or set DEBUG=1 for local work)."
         )
-    SECRET_KEY = "kiroku-insecure-development-key"  # only ever used with DEBUG on
+    SECRET_KEY = "kiroku-insecure-development-key"  # only ever used with DEBUG on  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
