@@ -23,7 +23,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -152,7 +152,9 @@ class TombstoneMiddleware:
             return None
         if retired.object_id is None:
             return tombstone(request, identifier, model)
-        current = model._default_manager.filter(pk=retired.object_id).first()
+        # only to a record the public may see (or its tombstone): else the old URL is a 404
+        shown = model.public_q() | Q(status=PublicationStatus.WITHDRAWN, restricted=False)
+        current = model._default_manager.filter(shown, pk=retired.object_id).first()
         if current is None or current.identifier == identifier:
             return None
         try:
