@@ -248,7 +248,9 @@ def import_code(client: Client, start: str, form: DocumentType) -> str:
         return "F"
     if start == "form":
         return "O"
-    body = f"identifier,title,document_type,status\nt-matrix-imported,Imported,{form.code},published\n"
+    body = (
+        f"identifier,title,document_type,status\nt-matrix-imported,Imported,{form.code},published\n"
+    )
     upload = SimpleUploadedFile("docs.csv", body.encode(), content_type="text/csv")
     preview = client.post(url, {"file": upload, "format": ""})
     result = preview.context["result"]
@@ -262,9 +264,7 @@ def import_code(client: Client, start: str, form: DocumentType) -> str:
 def test_action_matrix(role: str, form: DocumentType) -> None:
     column = ROLES.index(role)
     client = client_for(role)
-    actual = {
-        name: action_code(client, number, name, form) for number, name in enumerate(ACTIONS)
-    }
+    actual = {name: action_code(client, number, name, form) for number, name in enumerate(ACTIONS)}
     assert actual == {name: cells[column] for name, cells in ACTIONS.items()}
 
 
