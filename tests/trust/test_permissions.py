@@ -21,7 +21,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
-from archive.models import Publishable
+from archive.models import Publishable, RetiredIdentifier
 from archive.workflow import ADMINISTRATOR, CONTRIBUTOR, REVIEWER
 from documents.models import DigitalObject, Document, DocumentType
 
@@ -47,6 +47,8 @@ MATRIX: dict[str, tuple[str, str, str, str]] = {
     "archive.collection": ARCHIVE,
     "archive.identifierscheme": VOCABULARY,
     "archive.language": VOCABULARY,
+    # written by renames and deletions only; deleting one frees the identifier (reviewers)
+    "archive.retiredidentifier": ("LLLLL", "OFRFO", "OFROO", "OFROO"),
     "documents.document": ARCHIVE,
     "documents.documenttype": VOCABULARY,
     "documents.subject": VOCABULARY,
@@ -107,6 +109,12 @@ def sample(model: type[Model]) -> Model:
     if issubclass(model, Publishable):
         rows = rows.filter(status="published")
     obj = rows.first()
+    if obj is None and model is RetiredIdentifier:
+        doc = Document.objects.public().order_by("pk").first()
+        old = doc.identifier
+        doc.identifier = f"{old}-renamed"
+        doc.save()
+        obj = RetiredIdentifier.objects.get(identifier=old)
     if obj is None and model is User:
         obj = User.objects.create_user("t-matrix-someone", password="pw")
     if obj is None and model is DigitalObject:
