@@ -320,6 +320,37 @@ class Facet:
     annotate: dict[str, Expression] = field(default_factory=dict)
 
 
+#: characters refused in any filter parameter
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _RefusedValue(forms.Field):
+    """Stands in for a parameter whose raw value no database may be asked about."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(required=False)
+        self.problem = problem
+
+    def clean(self, value: Any) -> Any:
+        raise forms.ValidationError(self.problem)
+
+
+class KirokuFilterForm(forms.Form):
+    """Refuses control characters in any filter parameter before a field looks a value up
+    (PostgreSQL cannot even compare a text containing NUL), naming the parameter."""
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        if not data:
+            return
+        for name in list(self.fields):
+            values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+            if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
+                self.fields[name] = _RefusedValue("Control characters are not allowed.")
+
+
 class KirokuFilterSet(django_filters.FilterSet):
     """Base FilterSet: ``q`` through ``search()``, an ordering allow-list, facet definitions."""
 
@@ -332,6 +363,10 @@ class KirokuFilterSet(django_filters.FilterSet):
     search_fields: ClassVar[tuple[str, ...]] = ()
 
     q = django_filters.CharFilter(method="search", label="Search")
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (KirokuFilterForm, form_class), {})
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from archive import views
 from archive.oai.views import endpoint as oai_endpoint
 from archive.sitemaps import SITEMAPS, robots_txt
+from documents.resolver import resolve_page
 
 app_name = "archive"
 
@@ -24,8 +25,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include((archive_patterns, "archive"))),
+    # exports: IIIF manifests, EAD3 and EAC-CPF (before the apps' catch-all detail pages)
+    path("", include("archive.interchange.urls")),
     path("documents/", include("documents.urls")),
     path("people/", include("people.urls")),
+    path("resolve/", resolve_page, name="resolve"),
     path("oai", oai_endpoint, name="oai"),
     path(
         "sitemap.xml",

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from archive.admin_base import CuratorAdmin, CuratorStackedInline, CuratorTabularInline
 from archive.admin_io import ImportExportMixin
+from documents.admin_citations import CitationMatchingMixin, MatchedFilter
 from documents.models import (
     Citation,
     Copy,
@@ -275,9 +276,10 @@ class PublicationCreatorAdmin(CuratorAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(CuratorAdmin):
+class CitationAdmin(CitationMatchingMixin, CuratorAdmin):
     list_display = ["__str__", "publication", "label", "cited_document", "cited_publication"]
-    list_filter = ["kind", "publication"]
+    list_filter = [MatchedFilter, "kind", "publication"]
     list_select_related = ["publication", "cited_document", "cited_publication"]
     search_fields = ["text", "label"]
     autocomplete_fields = ["publication", "cited_document", "cited_publication"]
+    readonly_fields = ["suggested_documents"]

@@ -9,7 +9,7 @@ reusing a filter's join.
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, Mod
 
 from archive.filters import (
     DateFilterMixin,
@@ -91,7 +91,9 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         "decade": Facet(
             "facet_decade",
             excludes=("decade",),
-            annotate={"facet_decade": ExtractYear("date_start") / 10 * 10},
+            annotate={  # year minus its last digit: integer on every backend (PG's / is numeric)
+                "facet_decade": ExtractYear("date_start") - Mod(ExtractYear("date_start"), 10)
+            },
         ),
     }
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from archive.admin_base import CuratorAdmin, CuratorStackedInline, CuratorTabularInline
 from archive.admin_io import ImportExportMixin
+from people.admin_romanization import RomanizationMixin
 from people.models import (
     Agent,
     AgentRelation,
@@ -65,7 +66,7 @@ class AuthorityInline(CuratorTabularInline):
 
 
 @admin.register(Agent)
-class AgentAdmin(ImportExportMixin, CuratorAdmin):
+class AgentAdmin(ImportExportMixin, RomanizationMixin, CuratorAdmin):
     list_display = ["name", "kind", "nationality", "date_edtf", "status", "restricted"]
     list_filter = ["kind", "status", "restricted", "nationality"]
     search_fields = ["name", "sort_name", "identifier", "name_forms__name"]
@@ -79,7 +80,9 @@ class AgentAdmin(ImportExportMixin, CuratorAdmin):
         ),
         ("Control (5.4)", {"fields": ["sources"]}),
         ("Publication", {"fields": ["status", "restricted"]}),
+        ("Names in other scripts", {"fields": ["proposed_romanizations"]}),
     ]
+    readonly_fields = ["proposed_romanizations"]
 
     def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]
         results, _ = super().get_search_results(request, queryset, search_term)

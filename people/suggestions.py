@@ -10,9 +10,10 @@ document, not with the number of agents in the archive.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from documents.models import Document
@@ -51,24 +52,32 @@ def document_text(document: Document) -> str:
     return "\n".join([document.title, document.summary, *bodies])
 
 
-def suggest_agents(document: Document) -> list[Suggestion]:
-    """Agents whose names occur in ``document`` and who have no role in it yet."""
-    candidates = sorted(candidate_names(document_text(document)))
-    linked = AgentRole.objects.filter(document=document).values("agent_id")
-    found: dict[int, Suggestion] = {}
+def forms_named_in(text: str, exclude_agents: QuerySet | None = None) -> Iterator[NameForm]:
+    """Name forms (with their agent) whose full name, or a person's family name, occurs in
+    ``text``; ``form.matched`` is the name as found."""
+    candidates = sorted(candidate_names(text))
     for start in range(0, len(candidates), CHUNK):
         chunk = candidates[start : start + CHUNK]
         forms = (
             NameForm.objects.annotate(lower_name=Lower("name"), lower_family=Lower("family_name"))
             .filter(Q(lower_name__in=chunk) | Q(lower_family__in=chunk, agent__kind="person"))
-            .exclude(agent_id__in=linked)
             .select_related("agent")
         )
+        if exclude_agents is not None:
+            forms = forms.exclude(agent_id__in=exclude_agents)
         for form in forms:
-            suggestion = found.setdefault(form.agent_id, Suggestion(form.agent))
-            matched = form.name if form.name.lower() in chunk else form.family_name
-            if matched not in suggestion.matched:
-                suggestion.matched.append(matched)
+            form.matched = form.name if form.name.lower() in chunk else form.family_name
+            yield form
+
+
+def suggest_agents(document: Document) -> list[Suggestion]:
+    """Agents whose names occur in ``document`` and who have no role in it yet."""
+    linked = AgentRole.objects.filter(document=document).values("agent_id")
+    found: dict[int, Suggestion] = {}
+    for form in forms_named_in(document_text(document), exclude_agents=linked):
+        suggestion = found.setdefault(form.agent_id, Suggestion(form.agent))
+        if form.matched not in suggestion.matched:
+            suggestion.matched.append(form.matched)
     return sorted(found.values(), key=lambda s: s.agent.sort_name)
 
 

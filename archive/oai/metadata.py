@@ -15,18 +15,27 @@ from dataclasses import dataclass
 from django.conf import settings
 from lxml import etree
 
-from archive.models import Collection, ReferenceLevel
+from archive.interchange.ead import (
+    EAD,
+    EAD_SCHEMA_LOCATION,
+    Control,
+    Description,
+    absolute_url,
+    component_order,
+    document_terms,
+    finding_aid,
+)
+from archive.interchange.records import CREATOR_ROLES
+from archive.interchange.xml import XSI, clean_text
+from archive.models import Collection
 from archive.oai.records import Item
 from archive.references import format_reference
 from documents.models import Document
-from people.models import AgentKind, DocumentRole
+from people.models import DocumentRole
 
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
-EAD = "http://ead3.archivists.org/schema/"
 
-CREATOR_ROLES = {DocumentRole.AUTHOR, DocumentRole.SENDER, DocumentRole.ISSUER}
 CONTRIBUTOR_ROLES = {DocumentRole.TRANSLATOR, DocumentRole.RECORDER, DocumentRole.CONTRIBUTOR}
 # A date statement that is already plain ISO 8601 (a day, month or year, or a range of them)
 _PLAIN_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}(/\d{4}(-\d{2}){0,2})?$")
@@ -38,10 +47,6 @@ class MetadataFormat:
     schema: str
     namespace: str
     write: Callable[[Item], etree._Element]
-
-
-def absolute_url(record: Collection | Document) -> str:
-    return settings.KIROKU_BASE_URL + record.get_absolute_url()
 
 
 # --- Dublin Core -------------------------------------------------------------------------------
@@ -57,7 +62,7 @@ def oai_dc(item: Item) -> etree._Element:
 
     def add(name: str, value: str | None) -> None:
         if value:
-            etree.SubElement(root, f"{{{DC}}}{name}").text = value
+            etree.SubElement(root, f"{{{DC}}}{name}").text = clean_text(value)
 
     fields = document_dc(item) if isinstance(item.record, Document) else collection_dc(item)
     for name, value in fields:
@@ -132,189 +137,53 @@ def collection_dc(item: Item) -> list[tuple[str, str]]:
 
 # --- EAD3 --------------------------------------------------------------------------------------
 
-# Level names in common use, mapped to EAD's level values; others become "otherlevel".
-EAD_LEVELS: dict[str, str] = {
-    "fonds": "fonds",
-    "fond": "fonds",  # Russian archives: fond
-    "subfonds": "subfonds",
-    "sub-fonds": "subfonds",
-    "collection": "collection",
-    "papers": "collection",  # personal papers collections
-    "record group": "recordgrp",
-    "recordgrp": "recordgrp",
-    "subgroup": "subgrp",
-    "subgrp": "subgrp",
-    "series": "series",
-    "opis": "series",  # Russian archives: opis (inventory), a series within a fond
-    "subseries": "subseries",
-    "sub-series": "subseries",
-    "class": "class",
-    "file": "file",
-    "delo": "file",  # Russian archives: delo (file)
-    "dossier": "file",
-    "item": "item",
-}
-
-
-def ead_level(level: ReferenceLevel | None) -> tuple[str, str]:
-    """The EAD ``level`` and, for "otherlevel", the ``otherlevel`` name."""
-    if level is None:
-        return "item", ""
-    for key in (level.code.lower(), level.name.lower()):
-        if key in EAD_LEVELS:
-            return EAD_LEVELS[key], ""
-    return "otherlevel", re.sub(r"\s+", "-", level.name.strip()) or level.code
-
-
-def _sub(parent: etree._Element, name: str, text: str = "", **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{EAD}}}{name}", dict(attributes.items()))
-    if text:
-        element.text = text
-    return element
-
-
-def _paragraphs(parent: etree._Element, name: str, text: str) -> None:
-    """A note element (scopecontent, userestrict ...) with one <p> per paragraph."""
-    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
-    if paragraphs:
-        note = _sub(parent, name)
-        for paragraph in paragraphs:
-            _sub(note, "p", paragraph)
-
-
-def _set_level(element: etree._Element, level: ReferenceLevel | None) -> None:
-    value, other = ead_level(level)
-    element.set("level", value)
-    if other:
-        element.set("otherlevel", other)
-
-
-def _dates(did: etree._Element, record: Collection | Document) -> None:
-    if not record.date_edtf:
-        return
-    _sub(did, "unitdate", record.date_display or record.date_edtf, normal=record.date_edtf)
-    if record.date_start is None:
-        return
-    structured = _sub(did, "unitdatestructured")
-    start, end = record.date_start.isoformat(), (record.date_end or record.date_start).isoformat()
-    if start == end:
-        _sub(structured, "datesingle", start, standarddate=start)
-    else:
-        dates = _sub(structured, "daterange")
-        _sub(dates, "fromdate", start, standarddate=start)
-        _sub(dates, "todate", end, standarddate=end)
-
-
-def _name(parent: etree._Element, agent_kind: str, name: str) -> None:
-    tag = {AgentKind.ORGANIZATION: "corpname", AgentKind.FAMILY: "famname"}.get(
-        agent_kind, "persname"
-    )
-    _sub(_sub(parent, tag), "part", name)
-
-
-def _component(parent: etree._Element, record: Collection | Document, reference: str) -> None:
-    """A ``<c>`` entry in a unit's description of its contents."""
-    c = _sub(parent, "c")
-    if isinstance(record, Collection):
-        _set_level(c, record.level)
-    else:
-        _set_level(c, record.reference_level)  # no level of its own: an item
-    did = _sub(c, "did")
-    _sub(did, "unitid", reference or record.identifier, identifier=absolute_url(record))
-    _sub(did, "unittitle", record.title)
-    _dates(did, record)
-
 
 def ead(item: Item) -> etree._Element:
-    """A minimal, valid EAD3 description of one unit or document, with a unit's contents."""
+    """An EAD3 description of one unit or document; a unit lists its public components.
+
+    The writer is the collection export's (:mod:`archive.interchange.ead`); here the components
+    are one level deep (child units and documents, without their own contents).
+    """
     record = item.record
-    site = settings.KIROKU_SITE_NAME
-    reference = item.reference()
-    root = etree.Element(f"{{{EAD}}}ead", nsmap={None: EAD, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", f"{EAD} https://www.loc.gov/ead/ead3.xsd")
-    control = _sub(root, "control")
-    _sub(control, "recordid", item.identifier, instanceurl=absolute_url(record))
-    titlestmt = _sub(_sub(control, "filedesc"), "titlestmt")
-    _sub(titlestmt, "titleproper", record.title)
-    _sub(control, "maintenancestatus", value="derived")
-    _sub(_sub(control, "maintenanceagency"), "agencyname", site)
-    event = _sub(_sub(control, "maintenancehistory"), "maintenanceevent")
-    _sub(event, "eventtype", value="derived")
-    stamp = record.updated_at.strftime("%Y-%m-%dT%H:%M:%S")
-    _sub(event, "eventdatetime", item.datestamp, standarddatetime=stamp)
-    _sub(event, "agenttype", value="machine")
-    _sub(event, "agent", f"{site} OAI-PMH provider")
-
-    archdesc = _sub(root, "archdesc")
-    is_unit = isinstance(record, Collection)
-    if is_unit:
-        _set_level(archdesc, record.level)
-    else:
-        archdesc.set("level", "item")
-    did = _sub(archdesc, "did")
-    _sub(did, "unitid", reference or record.identifier, identifier=absolute_url(record))
-    _sub(did, "unittitle", record.title)
-    _dates(did, record)
-    creators = []
-    if is_unit and record.creator is not None and record.creator.is_public:
-        creators = [record.creator]
-    elif not is_unit:
-        creators = [role.agent for role in record.public_roles if role.role in CREATOR_ROLES]
-    if creators:
-        origination = _sub(did, "origination")
-        for agent in creators:
-            _name(origination, agent.kind, agent.name)
     repository = item.unit.repository if item.unit is not None else None
-    if repository is not None and repository.is_public:
-        _sub(_sub(_sub(did, "repository"), "corpname"), "part", repository.name)
-    languages = list(record.languages.all())
-    if languages:
-        langmaterial = _sub(did, "langmaterial")
-        for language in languages:
-            _sub(langmaterial, "language", language.name, langcode=language.code)
-    extent = record.extent
-    if extent:
-        _sub(did, "physdesc", extent)
-
-    if is_unit:
-        _paragraphs(archdesc, "bioghist", record.administrative_history)
-        _paragraphs(archdesc, "custodhist", record.custodial_history)
-        _paragraphs(archdesc, "acqinfo", record.acquisition)
-        _paragraphs(archdesc, "scopecontent", record.scope_and_content)
-        _paragraphs(archdesc, "arrangement", record.arrangement)
-        _paragraphs(archdesc, "accessrestrict", record.access_conditions)
-        _paragraphs(archdesc, "userestrict", record.reproduction_conditions)
-        _paragraphs(archdesc, "otherfindaid", record.finding_aids)
-    else:
-        _paragraphs(archdesc, "scopecontent", record.summary)
-        _paragraphs(archdesc, "custodhist", record.provenance)
-        _paragraphs(archdesc, "userestrict", record.rights)
-        terms = [("subject", subject.name) for subject in record.subjects.all()]
-        terms += [("geogname", place.name) for place in record.places.all()]
-        terms.append(("genreform", record.document_type.name))
-        controlaccess = _sub(archdesc, "controlaccess")
-        for tag, name in terms:
-            _sub(_sub(controlaccess, tag), "part", name)
-
-    if is_unit and (item.children or item.documents):
-        dsc = _sub(archdesc, "dsc")
-        for child in item.children:
-            _component(dsc, child, format_reference(child, lineage=[*item.lineage, child]))
+    top = Description(
+        record,
+        item.reference(),
+        languages=list(record.languages.all()),
+        repository=repository if repository is not None and repository.is_public else None,
+    )
+    if isinstance(record, Collection):
+        if record.creator is not None and record.creator.is_public:
+            top.creators = [record.creator]
+        units = [
+            Description(child, format_reference(child, lineage=[*item.lineage, child]))
+            for child in item.children
+        ]
+        documents = []
         for document in item.documents:
-            document_reference = format_reference(
+            reference = format_reference(
                 record,
                 level=document.reference_level,
                 segment=document.reference_segment,
                 locator=document.locator,
                 lineage=item.lineage,
             )
-            _component(dsc, document, document_reference)
-    return root
+            documents.append(
+                Description(document, reference, languages=list(document.languages.all()))
+            )
+        top.children = sorted(units, key=component_order) + sorted(documents, key=component_order)
+    else:
+        top.creators = [role.agent for role in record.public_roles if role.role in CREATOR_ROLES]
+        top.terms = document_terms(record)
+    control = Control(
+        item.identifier, f"{settings.KIROKU_SITE_NAME} OAI-PMH provider", record.updated_at
+    )
+    return finding_aid(top, control)
 
 
 FORMATS: dict[str, MetadataFormat] = {
     "oai_dc": MetadataFormat(
         "oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC, oai_dc
     ),
-    "ead": MetadataFormat("ead", "https://www.loc.gov/ead/ead3.xsd", EAD, ead),
+    "ead": MetadataFormat("ead", EAD_SCHEMA_LOCATION, EAD, ead),
 }

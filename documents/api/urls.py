@@ -1,8 +1,10 @@
 """Partner API routes for documents, publications and the vocabularies (``api:`` namespace)."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from documents.api import views
+from documents.resolver import resolve_api
 
 router = SimpleRouter()
 router.register("documents", views.DocumentViewSet, basename="document")
@@ -10,4 +12,4 @@ router.register("publications", views.PublicationViewSet, basename="publication"
 router.register("subjects", views.SubjectViewSet, basename="subject")
 router.register("places", views.PlaceViewSet, basename="place")
 
-urlpatterns = router.urls
+urlpatterns = [path("resolve/", resolve_api, name="resolve"), *router.urls]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from PIL import Image, UnidentifiedImageError
 from simple_history.models import HistoricalRecords
 
 from archive.models import (
@@ -599,7 +600,30 @@ class DigitalObject(Publishable):
             self.file.seek(0)
         return digest.hexdigest()
 
+    def read_image_size(self) -> None:
+        """Fill in the media type and pixel size of an image file where they are not given.
+
+        IIIF canvases need the size; Pillow reads it from the file's header only. A file
+        Pillow cannot read as an image is left as it is (not every object is an image).
+        """
+        self.file.open("rb")
+        try:
+            with Image.open(self.file) as image:
+                width, height, mime = image.width, image.height, image.get_format_mimetype()
+        except (UnidentifiedImageError, OSError):
+            return
+        finally:
+            self.file.seek(0)
+        self.media_type = self.media_type or mime or ""
+        if self.width is None or self.height is None:
+            self.width, self.height = width, height
+
     def derive_fields(self) -> None:
-        """Record the checksum of a newly uploaded file (existing files keep theirs)."""
+        """Record the checksum (and an image's size) of a newly uploaded file.
+
+        Existing files keep theirs.
+        """
         if self.file and (not self.sha256 or not getattr(self.file, "_committed", True)):
             self.sha256 = self.compute_checksum()
+            if self.width is None or self.height is None or not self.media_type:
+                self.read_image_size()

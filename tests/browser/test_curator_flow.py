@@ -78,7 +78,7 @@ def test_draft_submit_publish_and_see_it_public(live_archive: str, page: Page) -
 
     # the reviewer publishes the person and the relation
     log_in(page, live_archive, "rita")
-    for changelist in ("people/agent/?q=t-br-new-person", "people/agentrelation/"):
+    for changelist in ("people/agent/?q=t-br-new-person", "people/agentrelation/?q=Newperson"):
         page.goto(f"{live_archive}/admin/{changelist}")
         page.locator("#action-toggle").check()
         page.locator("select[name=action]").select_option("publish")

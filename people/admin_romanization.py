@@ -1,0 +1,86 @@
+"""The agent admin's proposed romanizations of Japanese and Russian name forms, each added as a
+name form with one click after the curator has read it."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from people.models import Agent, NameForm
+from people.romanization import add_romanization, missing_romanizations
+
+
+class RomanizationMixin:
+    """Adds a read-only ``proposed_romanizations`` field and the URL its buttons post to."""
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<path:object_id>/add-romanization/",
+                self.admin_site.admin_view(self.add_romanization_view),
+                name="people_agent_add_romanization",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="proposed romanizations")
+    def proposed_romanizations(self, obj: Agent | None) -> str:
+        if obj is None or obj.pk is None:
+            return "Save the agent with its Japanese (with kana reading) or Russian name forms."
+        proposals = missing_romanizations(list(obj.name_forms.all()))
+        if not proposals:
+            return "Every Japanese and Russian name form has its standard romanizations."
+        action = reverse("admin:people_agent_add_romanization", args=[obj.pk])
+        return format_html_join(
+            "",
+            '<p><strong lang="{}">{}</strong> <span class="quiet">({}, from {})</span> '
+            '<button type="submit" class="button" formaction="{}" name="proposal" '
+            'value="{}|{}">Add as a name form</button></p>',
+            (
+                (
+                    "und-Latn",
+                    p.name,
+                    p.scheme_label,
+                    p.source.name,
+                    action,
+                    p.source.pk,
+                    p.scheme,
+                )
+                for p in proposals
+            ),
+        )
+
+    def add_romanization_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        if request.method != "POST":
+            raise PermissionDenied
+        agent = get_object_or_404(Agent, pk=object_id)
+        if not self.has_change_permission(request, agent):
+            raise PermissionDenied
+        source_pk, _, scheme = request.POST.get("proposal", "").partition("|")
+        back = HttpResponseRedirect(reverse("admin:people_agent_change", args=[object_id]))
+        if not source_pk.isdigit():
+            self.message_user(request, "proposal: not a proposal of this page.", messages.ERROR)
+            return back
+        source = get_object_or_404(NameForm, pk=source_pk, agent=agent)
+        proposal = next(
+            (
+                p
+                for p in missing_romanizations(list(agent.name_forms.all()))
+                if p.source.pk == source.pk and p.scheme == scheme
+            ),
+            None,
+        )
+        if proposal is None:
+            self.message_user(request, "That romanization is already a name form.", messages.INFO)
+        else:
+            add_romanization(proposal)
+            self.message_user(
+                request,
+                format_html("Added “{}” ({}).", proposal.name, proposal.scheme_label),
+                messages.SUCCESS,
+            )
+        return back
