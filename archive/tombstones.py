@@ -53,6 +53,9 @@ ROUTES: dict[str, Route] = {
     "api:collection-detail": Route("archive.Collection", tombstone=False),
     "api:repository-detail": Route("archive.Repository", tombstone=False),
     "api:publication-detail": Route("documents.Publication", tombstone=False),
+    "iiif-manifest": Route("documents.Document", tombstone=False),
+    "collection-ead": Route("archive.Collection", tombstone=False),
+    "agent-eac": Route("people.Agent", tombstone=False),
 }
 
 

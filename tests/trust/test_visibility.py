@@ -68,6 +68,9 @@ FILLERS: dict[str, Fill] = {
     "api:subject-detail": Fill("identifier", Subject),
     "api:place-detail": Fill("identifier", Place),
     "sitemap-section": Fill("section", values=tuple(SITEMAPS)),
+    "iiif-manifest": Fill("identifier", Document, "document"),
+    "collection-ead": Fill("identifier", Collection, "collection"),
+    "agent-eac": Fill("identifier", Agent, "agent"),
 }
 #: routes the public crawl leaves out, with the reason
 SKIPPED: dict[str, str] = {}
