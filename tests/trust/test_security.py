@@ -32,8 +32,10 @@ PRODUCTION_ENV = {
 
 def manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
     """Run manage.py in a fresh process with only the given settings variables."""
-    ours = {"DEBUG", "HTTPS", "DATABASE_URL", "SECRET_KEY"}
-    clean = {k: v for k, v in os.environ.items() if k not in ours}
+    # a process environment as a server would have it: nothing inherited from the test run
+    # (which may set DJANGO_ALLOW_ASYNC_UNSAFE, DEBUG, ...) beyond what finds Python
+    keep = ("PATH", "HOME", "LANG", "PYTHONPATH", "VIRTUAL_ENV")
+    clean = {k: os.environ[k] for k in keep if k in os.environ}
     clean |= {"KIROKU_VAR_DIR": str(tmp_path)} | {k: v for k, v in env.items() if v}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
