@@ -141,3 +141,7 @@ class RetiredIdentifierAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+# partner API keys have their own module; importing it registers their admin
+import archive.admin_keys  # noqa: E402, F401

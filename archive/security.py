@@ -1,10 +1,10 @@
 """Who is asking: the client address that login throttling counts failures against.
 
-Behind ``KIROKU_PROXY_COUNT`` reverse proxies, the client is the address the outermost of them
-saw, which the innermost appended to ``X-Forwarded-For``: the entry ``KIROKU_PROXY_COUNT`` from
-the right. Anything to the left of it was written by the client and is ignored, so a spoofed
-header cannot move failed logins onto somebody else's address. With no proxy (the default) the
-header is ignored altogether and the socket's address is used.
+Behind ``KIROKU_NUM_PROXIES`` reverse proxies (setting ``KIROKU_PROXY_COUNT``), the client is
+the address the outermost of them saw, which the innermost appended to ``X-Forwarded-For``: the
+entry that many from the right. Anything to the left of it was written by the client and is
+ignored, so a spoofed header cannot move failed logins onto somebody else's address. With no
+proxy (the default) the header is ignored altogether and the socket's address is used.
 """
 
 from __future__ import annotations

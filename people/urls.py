@@ -1,10 +1,12 @@
 from django.urls import path
 
-from people import views
+from people import network_views, views
 
 app_name = "people"
 
 urlpatterns = [
     path("", views.agent_list, name="list"),
+    path("network/", network_views.network_page, name="network"),
+    path("network/connection/", network_views.connection_page, name="connection"),
     path("<str:identifier>/", views.agent_detail, name="detail"),
 ]
