@@ -15,7 +15,9 @@ from archive.api.serializers import (
 )
 from archive.references import format_reference
 from documents.api.briefs import (
+    DocumentBriefSerializer,
     DocumentTypeSerializer,
+    EventBriefSerializer,
     PlaceBriefSerializer,
     PublicationBriefSerializer,
     SubjectBriefSerializer,
@@ -24,6 +26,9 @@ from documents.models import (
     Copy,
     Document,
     DocumentText,
+    Event,
+    EventDocument,
+    EventParticipant,
     Identifier,
     Place,
     Publication,
@@ -282,4 +287,70 @@ class PlaceSerializer(serializers.ModelSerializer):
             "note",
             "documents_created",
             "documents_mentioning",
+        ]
+
+
+class EventParticipantSerializer(serializers.ModelSerializer):
+    """An agent's part in an event, with the side it represented (``null`` if not public)."""
+
+    agent = AgentBriefSerializer(read_only=True)
+    side = AgentBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = EventParticipant
+        fields = ["role", "agent", "side", "note"]
+
+
+class EventDocumentSerializer(serializers.ModelSerializer):
+    """A document about an event, with the side that produced it (``null`` if not public)."""
+
+    document = DocumentBriefSerializer(read_only=True)
+    side = AgentBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = EventDocument
+        fields = ["relation", "document", "side", "note"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An event with its date (and times of day), place, participants and documents.
+
+    ``participants`` and ``documents`` list only public agents and documents; ``part_of`` is
+    the negotiation or visit the event belongs to (``null`` when none, or not public).
+    """
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:event-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    date = DateSerializer(source="*", read_only=True)
+    time_start = serializers.TimeField(read_only=True, allow_null=True, format="%H:%M")
+    time_end = serializers.TimeField(read_only=True, allow_null=True, format="%H:%M")
+    place = PlaceBriefSerializer(read_only=True, allow_null=True)
+    part_of = EventBriefSerializer(source="parent", read_only=True, allow_null=True)
+    participants = EventParticipantSerializer(
+        source="shown_participants", many=True, read_only=True
+    )
+    documents = EventDocumentSerializer(source="shown_documents", many=True, read_only=True)
+    modified = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = Event
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "title",
+            "kind",
+            "date",
+            "time_start",
+            "time_end",
+            "place",
+            "venue",
+            "part_of",
+            "summary",
+            "source",
+            "participants",
+            "documents",
+            "modified",
         ]

@@ -94,4 +94,5 @@ def test_api_conforms_to_its_schema(world: World, keep_test_connection: None) ->
 
         check()
         tested += 1
-    assert tested == 19  # list and detail of eight endpoints, the concordance, the network (2)
+    # list and detail of nine endpoints, the concordance, the network (2)
+    assert tested == 21
