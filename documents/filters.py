@@ -8,10 +8,8 @@ reusing a filter's join.
 
 from __future__ import annotations
 
-from datetime import time
-
-from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, TimeField, Value
-from django.db.models.functions import Coalesce, ExtractYear, Mod
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute, ExtractYear, Mod
 
 from archive.filters import (
     FAR_FUTURE,
@@ -290,7 +288,11 @@ def event_date_ordering(label: str, *, descending: bool = False) -> Ordering:
                     output_field=DateField(),
                 ),
             ),
-            ("sort_time", Coalesce("time_start", Value(time(0)), output_field=TimeField())),
+            # minutes after midnight (an integer, so a cursor can carry it); untimed first
+            (
+                "sort_minute",
+                Coalesce(ExtractHour("time_start") * 60 + ExtractMinute("time_start"), Value(-1)),
+            ),
             ("title", F("title")),
             ("id", F("id")),
         ),
