@@ -38,12 +38,13 @@ class TimelineEntry:
 
     @property
     def sort_key(self) -> tuple:
-        """Date (undated last), time of day (untimed first), events before documents, title."""
+        """Date (undated last); on one day events (by time, untimed first) before the
+        documents about them; then title."""
         return (
             self.date_start is None,
             self.date_start or datetime.date.max,
-            self.time or datetime.time.min,
             self.kind != "event",
+            self.time or datetime.time.min,
             self.title,
         )
 
