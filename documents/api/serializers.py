@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from archive.api.serializers import (
@@ -290,6 +293,14 @@ class PlaceSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "16:15"})
+class LocalTimeField(serializers.TimeField):
+    """A local time of day as ``HH:MM`` (no zone: the time where the event took place)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", read_only=True, allow_null=True, **kwargs)
+
+
 class EventParticipantSerializer(serializers.ModelSerializer):
     """An agent's part in an event, with the side it represented (``null`` if not public)."""
 
@@ -324,8 +335,8 @@ class EventSerializer(serializers.ModelSerializer):
     )
     html_url = HtmlUrlField()
     date = DateSerializer(source="*", read_only=True)
-    time_start = serializers.TimeField(read_only=True, allow_null=True, format="%H:%M")
-    time_end = serializers.TimeField(read_only=True, allow_null=True, format="%H:%M")
+    time_start = LocalTimeField()
+    time_end = LocalTimeField()
     place = PlaceBriefSerializer(read_only=True, allow_null=True)
     part_of = EventBriefSerializer(source="parent", read_only=True, allow_null=True)
     participants = EventParticipantSerializer(
