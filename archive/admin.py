@@ -112,3 +112,7 @@ class IdentifierSchemeAdmin(CuratorAdmin):
 class LanguageAdmin(CuratorAdmin):
     list_display = ["name", "code", "native_name"]
     search_fields = ["name", "code", "native_name"]
+
+
+# partner API keys have their own module; importing it registers their admin
+import archive.admin_keys  # noqa: E402, F401

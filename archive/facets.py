@@ -57,6 +57,12 @@ def facet_counts(
         if not filterset.is_valid():
             raise ValueError(filterset.errors)
         rows = filterset.filter_records().order_by()
+        if facet.counter is not None:
+            results[name] = [
+                {"value": row["value"], "label": str(row["label"]), "count": row["count"]}
+                for row in facet.counter(rows, FACET_LIMIT)
+            ]
+            continue
         if facet.annotate:
             rows = rows.annotate(**facet.annotate)
         group = [facet.value] + ([facet.label] if facet.label else [])
@@ -70,7 +76,7 @@ def facet_counts(
         results[name] = [
             {
                 "value": row[facet.value],
-                "label": str(row[facet.label]) if facet.label else str(row[facet.value]),
+                "label": facet.label_for(row[facet.value], row.get(facet.label or "")),
                 "count": row["count"],
             }
             for row in counted

@@ -16,24 +16,28 @@ Conventions (after NetBox's filtersets):
 * bad values are errors (the views check ``is_valid()``), never silently ignored;
 * ``ordering`` picks one of an allow-list of sort orders. Each ends with the primary key, and
   its keys are never NULL, so that keyset (cursor) pagination can page through it exactly.
+  ``relevance`` (the default when ``q`` is given, for models in the search index) ranks by the
+  search backend instead; without ``q`` it falls back to the default order.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import Expression
 from django.db.models.fields import DateField
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Mod
 from drf_spectacular.drainage import set_override
 
+from archive import search as search_backend
 from archive.models import Collection, Repository, RepositoryKind
 
 # ---------------------------------------------------------------------------------------------
@@ -310,7 +314,8 @@ class Facet:
     """A facet: the value and label paths to group by, and the parameters it ignores.
 
     ``restrict`` limits the rows joined for the values (a public related record only), so a
-    facet never shows the name of something the public may not see.
+    facet never shows the name of something the public may not see. Without a ``label`` path,
+    ``display`` turns a value into its human label (a choice's name, a country, "1950s").
     """
 
     value: str
@@ -318,6 +323,66 @@ class Facet:
     excludes: tuple[str, ...] = ()
     restrict: Q = field(default_factory=Q)
     annotate: dict[str, Expression] = field(default_factory=dict)
+    display: Callable[[Any], str] | None = None
+    #: counts the filtered rows itself, for a facet no single grouping expresses: takes the
+    #: rows, returns ``{value, label, count}`` rows (one query, largest counts first)
+    counter: Callable[[QuerySet, int], Any] | None = None
+
+    def label_for(self, value: Any, label: Any = None) -> str:
+        if self.label:
+            return str(label)
+        if self.display is not None:
+            return str(self.display(value))
+        return str(value)
+
+
+def choice_label(choices: Any) -> Callable[[Any], str]:
+    """``display`` for a facet over a ``TextChoices`` field: the member's label."""
+    labels = dict(choices.choices)
+    return lambda value: labels.get(value, value)
+
+
+def decade_of(field_name: str) -> Expression:
+    """The decade of a date field as an integer (1956 → 1950) on every backend: the year minus
+    its last digit, cast back to an integer (PostgreSQL's ``EXTRACT`` and ``MOD`` give numerics,
+    which would read 1950.0)."""
+    year = ExtractYear(field_name)
+    return Cast(year - Mod(year, 10), IntegerField())
+
+
+def decade_label(value: Any) -> str:
+    return f"{value}s"
+
+
+def yes_no_label(value: Any) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Yes") if value else gettext("No")
+
+
+def country_label(code: Any) -> str:
+    """The name of an ISO 3166-1 (or withdrawn 3166-3) alpha-2 code, in the active language."""
+    import gettext as gettext_module
+
+    import pycountry
+    from django.utils.translation import get_language
+
+    country = pycountry.countries.get(alpha_2=code) or pycountry.historic_countries.get(
+        alpha_2=code
+    )
+    if country is None:
+        return str(code)
+    name = getattr(country, "common_name", None) or country.name.split(",")[0]
+    language = (get_language() or "en").split("-")[0]
+    if language == "en":
+        return name
+    try:
+        catalog = gettext_module.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=[language]
+        )
+    except OSError:
+        return name
+    return catalog.gettext(name)
 
 
 #: characters refused in any filter parameter
@@ -359,8 +424,11 @@ class KirokuFilterSet(django_filters.FilterSet):
     default_ordering: ClassVar[str] = ""
     #: facets by name (see :mod:`archive.facets`)
     facets: ClassVar[dict[str, Facet]] = {}
-    #: fields searched by the default ``search()`` (icontains on each, OR-ed)
+    #: fields searched by the default ``search()`` (icontains on each, OR-ed) when the model
+    #: is not in the search index
     search_fields: ClassVar[tuple[str, ...]] = ()
+    #: the model's kind in the full-text index (:mod:`archive.search`), if it has one
+    search_kind: ClassVar[str] = ""
 
     q = django_filters.CharFilter(method="search", label="Search")
 
@@ -369,9 +437,13 @@ class KirokuFilterSet(django_filters.FilterSet):
         return type(form_class.__name__, (KirokuFilterForm, form_class), {})
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Full text through the search backend (any script, case and diacritics folded,
+        quoted phrases), or ``icontains`` on ``search_fields`` for models outside the index."""
         value = value.strip()
         if not value:
             return queryset
+        if self.search_kind:
+            return queryset.filter(pk__in=search_backend.matching_ids(value, self.search_kind))
         condition = Q()
         for field_name in self.search_fields:
             condition |= Q(**{f"{field_name}__icontains": value})
@@ -389,25 +461,51 @@ class KirokuFilterSet(django_filters.FilterSet):
         """The filtered rows, unordered (facets group these)."""
         return super().filter_queryset(self.queryset if queryset is None else queryset)
 
+    def ordering_key(self) -> str:
+        """The sort order in force: the one asked for, else relevance under a search, else the
+        default. Relevance without a search falls back to the default."""
+        key = self.form.cleaned_data.get("ordering") or ""
+        searching = bool(self.search_kind and (self.form.cleaned_data.get("q") or "").strip())
+        if key == RELEVANCE or (not key and searching):
+            return RELEVANCE if searching else self.default_ordering
+        return key or self.default_ordering
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = self.filter_records(queryset)
         if not self.orderings:
             return queryset
-        key = self.form.cleaned_data.get("ordering") or self.default_ordering
+        key = self.ordering_key()
+        if key == RELEVANCE:
+            query = search_backend.parse_query(self.form.cleaned_data["q"].strip())
+            if not query:  # nothing searchable (only punctuation): no rows, and no rank
+                return queryset.none().order_by("id")
+            ranked = search_backend.with_relevance(queryset, query, self.search_kind)
+            return ranked.order_by("-search_rank", "id")
         return self.orderings[key].apply(queryset)
 
     @classmethod
     def ordering_choices(cls) -> list[tuple[str, str]]:
-        return [(key, ordering.label) for key, ordering in cls.orderings.items()]
+        choices = [(key, ordering.label) for key, ordering in cls.orderings.items()]
+        if cls.search_kind:
+            choices.append((RELEVANCE, RELEVANCE_LABEL))
+        return choices
 
 
-def ordering_filter(orderings: dict[str, Ordering]) -> django_filters.ChoiceFilter:
-    """The ``ordering`` parameter, limited to ``orderings``; applied by ``filter_queryset``."""
+#: the ``ordering`` value that ranks by search relevance (see ``KirokuFilterSet.ordering_key``)
+RELEVANCE = "relevance"
+RELEVANCE_LABEL = "Relevance (with a search)"
+
+
+def ordering_filter(
+    orderings: dict[str, Ordering], *, relevance: bool = False
+) -> django_filters.ChoiceFilter:
+    """The ``ordering`` parameter, limited to ``orderings`` (and ``relevance`` for models in
+    the search index); applied by ``filter_queryset``."""
+    choices = [(key, ordering.label) for key, ordering in orderings.items()]
+    if relevance:
+        choices.append((RELEVANCE, RELEVANCE_LABEL))
     return django_filters.ChoiceFilter(
-        choices=[(key, ordering.label) for key, ordering in orderings.items()],
-        method="keep",
-        label="Sort order",
-        empty_label=None,
+        choices=choices, method="keep", label="Sort order", empty_label=None
     )
 
 
@@ -443,8 +541,8 @@ class RepositoryFilterSet(KirokuFilterSet):
     orderings = REPOSITORY_ORDERINGS
     default_ordering = "name"
     facets = {
-        "kind": Facet("kind", excludes=("kind",)),
-        "country": Facet("country", excludes=("country",)),
+        "kind": Facet("kind", excludes=("kind",), display=choice_label(RepositoryKind)),
+        "country": Facet("country", excludes=("country",), display=country_label),
     }
 
     kind = MultiValueCharFilter(field_name="kind", label="Kind", choices=RepositoryKind.choices)
@@ -467,7 +565,7 @@ COLLECTION_ORDERINGS = {
 
 
 class CollectionFilterSet(DateFilterMixin, KirokuFilterSet):
-    search_fields = ("title", "scope_and_content", "identifier")
+    search_kind = "collection"
     orderings = COLLECTION_ORDERINGS
     default_ordering = "tree"
     facets = {
@@ -477,7 +575,7 @@ class CollectionFilterSet(DateFilterMixin, KirokuFilterSet):
             excludes=("repository", "repository_id"),
             restrict=Repository.public_q("repository__"),
         ),
-        "level": Facet("level__name", excludes=("level",)),
+        "level": Facet("level__code", "level__name", excludes=("level",)),
     }
 
     repository = MultiValueCharFilter(
@@ -492,7 +590,7 @@ class CollectionFilterSet(DateFilterMixin, KirokuFilterSet):
     top = StrictBooleanFilter(method="filter_top", label="Top-level units only")
     date_from = PartialDateFilter(method="filter_date_from", label="Dates overlap from")
     date_to = PartialDateFilter(method="filter_date_to", label="Dates overlap until")
-    ordering = ordering_filter(COLLECTION_ORDERINGS)
+    ordering = ordering_filter(COLLECTION_ORDERINGS, relevance=True)
 
     class Meta:
         model = Collection

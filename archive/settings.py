@@ -182,7 +182,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{KIROKU_SITE_NAME} partner API",
     "DESCRIPTION": (
-        "Read-only access to the archive's published records: documents, agents and their "
+        "Access to the archive's published records: documents, agents and their "
         "relations, collections, repositories, publications, subjects and places. Lists "
         "accept the same filters as the site's browse pages, `facets=` for counts, and page "
         "by cursor (default) or by number (`page=`). Unknown parameters are refused (400)."
@@ -204,3 +204,56 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Partner API operations: caching headers, CORS, keys and tokens, rate limits, writes -----
+# Cross-origin reads of /api/ from any site (GET, HEAD, OPTIONS; no cookies). Writes are not
+# allowed cross-origin unless KIROKU_API_CORS_WRITES is on (token-authenticated curator tools
+# served from another origin); the rest of the site sends no CORS headers at all.
+INSTALLED_APPS += ["corsheaders", "rest_framework.authtoken"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"] + (
+    ["POST", "PUT", "PATCH", "DELETE"] if env_bool("KIROKU_API_CORS_WRITES") else []
+)
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "x-api-key",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Location"]
+# Who is calling: a curator's token (Authorization: Token ...), a partner's API key
+# (Authorization: Api-Key ... or X-Api-Key), or an admin session. Rates per caller ("N/second",
+# "N/minute", "N/hour", "N/day"): anonymous callers by IP address, partners per key, curators
+# per user. KIROKU_NUM_PROXIES is the number of trusted proxies in front of the site (their
+# X-Forwarded-For entries are used for the address); with 0 the header is ignored, so it
+# cannot be forged to escape the limit.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "rest_framework.authentication.TokenAuthentication",
+    "archive.api.auth.PartnerKeyAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "archive.api.auth.AnonymousThrottle",
+    "archive.api.auth.PartnerKeyThrottle",
+    "archive.api.auth.CuratorThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anonymous": os.environ.get("KIROKU_API_RATE_ANONYMOUS", "60/minute"),
+    "partner": os.environ.get("KIROKU_API_RATE_PARTNER", "1200/minute"),
+    "curator": os.environ.get("KIROKU_API_RATE_CURATOR", "600/minute"),
+}
+REST_FRAMEWORK["NUM_PROXIES"] = int(os.environ.get("KIROKU_NUM_PROXIES", "0"))
+SPECTACULAR_SETTINGS["DESCRIPTION"] += (
+    " Partners may send an API key (`X-Api-Key`) for a higher rate limit; curators write "
+    "with a token (`Authorization: Token ...`), sending the record's `ETag` as `If-Match`."
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"AgentKindEnum": "people.models.AgentKind"}

@@ -14,6 +14,8 @@ app_name = "archive"
 
 archive_patterns = [
     path("", views.home, name="home"),
+    path("search/", views.search_page, name="search"),
+    path("timeline/", views.timeline, name="timeline"),
     path("collections/", views.collection_list, name="collections"),
     path("collections/<str:identifier>/", views.collection_detail, name="collection"),
     path("repositories/<str:identifier>/", views.repository_detail, name="repository"),
@@ -21,6 +23,7 @@ archive_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("archive.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -28,6 +28,9 @@ CONTRIBUTOR, REVIEWER, ADMINISTRATOR = "Contributor", "Reviewer", "Administrator
 
 # statuses a contributor may give a record, and the statuses in which they may still edit it
 CONTRIBUTOR_STATUSES = (PublicationStatus.DRAFT, PublicationStatus.REVIEW)
+# models only administrators manage (partner API keys), and the apps of access tokens they issue
+ADMINISTRATOR_ONLY = frozenset({"partnerkey"})
+ADMINISTRATOR_APPS = ("authtoken",)
 
 
 def content_models() -> list[type[Model]]:
@@ -70,14 +73,22 @@ def setup_groups() -> dict[str, int]:
     ensure_publish_permissions()
     models = content_models()
     content_types = ContentType.objects.get_for_models(*models).values()
-    perms = Permission.objects.filter(content_type__in=content_types)
+    perms = Permission.objects.filter(content_type__in=content_types).select_related("content_type")
     by_action: dict[str, list[Permission]] = {}
     for perm in perms:
+        if perm.content_type.model in ADMINISTRATOR_ONLY:
+            continue
         by_action.setdefault(perm.codename.split("_", 1)[0], []).append(perm)
     contributor = by_action.get("view", []) + by_action.get("add", []) + by_action.get("change", [])
     reviewer = contributor + by_action.get("delete", []) + by_action.get("publish", [])
-    administrator = list(perms) + list(
-        Permission.objects.filter(content_type__app_label="auth", codename__regex=r"_(user|group)$")
+    administrator = (
+        list(perms)
+        + list(
+            Permission.objects.filter(
+                content_type__app_label="auth", codename__regex=r"_(user|group)$"
+            )
+        )
+        + list(Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS))
     )
     sizes = {}
     for name, group_perms in (
@@ -96,7 +107,7 @@ def setup_after_migrate(**kwargs: Any) -> None:
     from django.contrib.auth.management import create_permissions
     from django.contrib.contenttypes.management import create_contenttypes
 
-    for app in CONTENT_APPS:
+    for app in (*CONTENT_APPS, *ADMINISTRATOR_APPS):
         config = apps.get_app_config(app)
         create_contenttypes(config, verbosity=0)
         create_permissions(config, verbosity=0)

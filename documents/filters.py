@@ -8,8 +8,8 @@ reusing a filter's join.
 
 from __future__ import annotations
 
-from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute, ExtractYear, Mod
+from django.db.models import DateField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute, ExtractYear
 
 from archive.filters import (
     FAR_FUTURE,
@@ -22,14 +22,19 @@ from archive.filters import (
     Ordering,
     PartialDateFilter,
     StrictBooleanFilter,
+    choice_label,
+    country_label,
     date_ordering,
     decade_filter,
+    decade_label,
+    decade_of,
     field_ordering,
     in_subtree_q,
     ordering_filter,
     year_filter,
+    yes_no_label,
 )
-from archive.models import Repository
+from archive.models import Collection, Repository
 from documents.models import (
     DigitalObject,
     Document,
@@ -53,6 +58,55 @@ TRANSCRIPT_KINDS = tuple(
 )
 
 
+def public_transcripts() -> QuerySet:
+    return DocumentText.objects.filter(DocumentText.public_q(), kind__in=TRANSCRIPT_KINDS)
+
+
+def public_translations() -> QuerySet:
+    return DocumentText.objects.filter(DocumentText.public_q(), kind=TextKind.TRANSLATION)
+
+
+def public_digital_objects() -> QuerySet:
+    return DigitalObject.objects.filter(DigitalObject.public_q())
+
+
+def count_places(rows: QuerySet, limit: int) -> QuerySet:
+    """Documents per place, written there or mentioning it: what ``place=`` selects.
+
+    One query: each place that occurs at all counts the filtered documents whose place of
+    creation it is or that mention it, each document once.
+    """
+    mentioning = Document.places.through.objects.filter(place_id=OuterRef(OuterRef("pk")))
+    matching = rows.filter(
+        Q(place_id=OuterRef("pk")) | Q(pk__in=mentioning.values("document_id"))
+    ).order_by()
+    count = Subquery(matching.annotate(n=Func(F("id"), function="COUNT")).values("n")[:1])
+    occurring = Q(pk__in=Document.places.through.objects.values("place_id")) | Q(
+        pk__in=Document.objects.filter(place__isnull=False).values("place_id")
+    )
+    return (
+        Place.objects.filter(occurring)
+        .annotate(count=count)
+        .filter(count__gt=0)
+        .values("count", value=F("identifier"), label=F("name"))
+        .order_by("-count", "identifier")[:limit]
+    )
+
+
+def has_facet(name: str, related: QuerySet) -> Facet:
+    """A yes/no facet: whether the document has one of ``related`` (a public text or file)."""
+    value = f"facet_{name}"
+    return Facet(
+        value,
+        excludes=(name,),
+        annotate={value: Exists(related.filter(document_id=OuterRef("pk")))},
+        display=yes_no_label,
+    )
+
+
+#: the parameters of the date facet (years, decades and the from–to range)
+DATE_PARAMS = ("year", "decade", "date_from", "date_to")
+
 DOCUMENT_ORDERINGS = {
     "date": date_ordering("Date"),
     "-date": date_ordering("Date (latest first)", descending=True),
@@ -65,7 +119,7 @@ DOCUMENT_ORDERINGS = {
 class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
     """Documents: the browse page's and the API's filters, sort orders and facets."""
 
-    search_fields = ("title", "title_original", "summary", "identifier")
+    search_kind = "document"
     orderings = DOCUMENT_ORDERINGS
     default_ordering = "date"
     facets = {
@@ -77,8 +131,15 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
             excludes=("repository", "repository_id"),
             restrict=Repository.public_q("collection__repository__"),
         ),
+        # the unit a document is filed in (the ``collection`` filter also takes units above it)
+        "collection": Facet(
+            "collection__identifier",
+            "collection__title",
+            excludes=("collection",),
+            restrict=Collection.public_q("collection__"),
+        ),
         "subject": Facet("subjects__identifier", "subjects__name", excludes=("subject",)),
-        "place": Facet("places__identifier", "places__name", excludes=("place",)),
+        "place": Facet("identifier", excludes=("place",), counter=count_places),
         "agent": Facet(
             "agent_roles__agent__identifier",
             "agent_roles__agent__name",
@@ -89,19 +150,23 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
             "agent_roles__role",
             excludes=("role",),
             restrict=Agent.public_q("agent_roles__agent__"),
+            display=choice_label(DocumentRole),
         ),
+        # the date facets ignore every date filter, so the histogram stays whole under a range
         "year": Facet(
             "facet_year",
-            excludes=("year",),
+            excludes=DATE_PARAMS,
             annotate={"facet_year": ExtractYear("date_start")},
         ),
         "decade": Facet(
             "facet_decade",
-            excludes=("decade",),
-            annotate={  # year minus its last digit: integer on every backend (PG's / is numeric)
-                "facet_decade": ExtractYear("date_start") - Mod(ExtractYear("date_start"), 10)
-            },
+            excludes=DATE_PARAMS,
+            annotate={"facet_decade": decade_of("date_start")},
+            display=decade_label,
         ),
+        "has_transcript": has_facet("has_transcript", public_transcripts()),
+        "has_translation": has_facet("has_translation", public_translations()),
+        "has_digital_object": has_facet("has_digital_object", public_digital_objects()),
     }
 
     repository = MultiValueCharFilter(
@@ -138,7 +203,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
     has_digital_object = StrictBooleanFilter(
         method="filter_has_digital_object", label="Has a public image or file"
     )
-    ordering = ordering_filter(DOCUMENT_ORDERINGS)
+    ordering = ordering_filter(DOCUMENT_ORDERINGS, relevance=True)
 
     class Meta:
         model = Document
@@ -183,17 +248,15 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         return queryset.filter(exists if value else ~exists)
 
     def filter_has_transcript(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        texts = DocumentText.objects.filter(DocumentText.public_q(), kind__in=TRANSCRIPT_KINDS)
-        return self._has(queryset, value, texts)
+        return self._has(queryset, value, public_transcripts())
 
     def filter_has_translation(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        texts = DocumentText.objects.filter(DocumentText.public_q(), kind=TextKind.TRANSLATION)
-        return self._has(queryset, value, texts)
+        return self._has(queryset, value, public_translations())
 
     def filter_has_digital_object(
         self, queryset: QuerySet, name: str, value: bool | None
     ) -> QuerySet:
-        return self._has(queryset, value, DigitalObject.objects.filter(DigitalObject.public_q()))
+        return self._has(queryset, value, public_digital_objects())
 
 
 PUBLICATION_ORDERINGS = {
@@ -206,11 +269,11 @@ PUBLICATION_ORDERINGS = {
 
 
 class PublicationFilterSet(DateFilterMixin, KirokuFilterSet):
-    search_fields = ("title", "title_translated", "container_title", "editors", "identifier")
+    search_kind = "publication"
     orderings = PUBLICATION_ORDERINGS
     default_ordering = "date"
     facets = {
-        "kind": Facet("kind", excludes=("kind",)),
+        "kind": Facet("kind", excludes=("kind",), display=choice_label(PublicationKind)),
         "year": Facet(
             "facet_year", excludes=("year",), annotate={"facet_year": ExtractYear("date_start")}
         ),
@@ -221,7 +284,7 @@ class PublicationFilterSet(DateFilterMixin, KirokuFilterSet):
     date_from = PartialDateFilter(method="filter_date_from", label="Dates overlap from")
     date_to = PartialDateFilter(method="filter_date_to", label="Dates overlap until")
     agent = MultiValueCharFilter(method="filter_agent", label="Author or editor (identifier)")
-    ordering = ordering_filter(PUBLICATION_ORDERINGS)
+    ordering = ordering_filter(PUBLICATION_ORDERINGS, relevance=True)
 
     class Meta:
         model = Publication
@@ -262,7 +325,7 @@ class PlaceFilterSet(KirokuFilterSet):
     default_ordering = "name"
     facets = {
         "kind": Facet("kind", excludes=("kind",)),
-        "country": Facet("country", excludes=("country",)),
+        "country": Facet("country", excludes=("country",), display=country_label),
     }
 
     kind = MultiValueCharFilter(field_name="kind", label="Kind (city, island, ...)")

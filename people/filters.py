@@ -10,10 +10,14 @@ from archive.filters import (
     KirokuFilterSet,
     MultiValueCharFilter,
     PartialDateFilter,
+    choice_label,
+    country_label,
+    decade_label,
+    decade_of,
     field_ordering,
     ordering_filter,
 )
-from people.models import Agent, AgentKind, AgentRelation, AgentRole, DocumentRole, NameForm
+from people.models import Agent, AgentKind, AgentRelation, AgentRole, DocumentRole
 
 AGENT_ORDERINGS = {
     "name": field_ordering("Name", "sort_name"),
@@ -25,12 +29,25 @@ AGENT_ORDERINGS = {
 class AgentFilterSet(DateFilterMixin, KirokuFilterSet):
     """Persons, organizations and families: by any of their names, kind, role and period."""
 
-    search_fields = ("name", "sort_name", "identifier")
+    search_kind = "agent"
     orderings = AGENT_ORDERINGS
     default_ordering = "name"
     facets = {
-        "kind": Facet("kind", excludes=("kind",)),
-        "nationality": Facet("nationality", excludes=("nationality",)),
+        "kind": Facet("kind", excludes=("kind",), display=choice_label(AgentKind)),
+        "nationality": Facet("nationality", excludes=("nationality",), display=country_label),
+        # roles in public documents only (a draft document reveals nothing)
+        "role": Facet(
+            "document_roles__role",
+            excludes=("role",),
+            restrict=AgentRole.public_q("document_roles__"),
+            display=choice_label(DocumentRole),
+        ),
+        "decade": Facet(
+            "facet_decade",
+            excludes=("date_from", "date_to"),
+            annotate={"facet_decade": decade_of("date_start")},
+            display=decade_label,
+        ),
     }
 
     kind = MultiValueCharFilter(field_name="kind", label="Kind", choices=AgentKind.choices)
@@ -42,24 +59,11 @@ class AgentFilterSet(DateFilterMixin, KirokuFilterSet):
     )
     date_from = PartialDateFilter(method="filter_date_from", label="Existed from")
     date_to = PartialDateFilter(method="filter_date_to", label="Existed until")
-    ordering = ordering_filter(AGENT_ORDERINGS)
+    ordering = ordering_filter(AGENT_ORDERINGS, relevance=True)
 
     class Meta:
         model = Agent
         fields: list[str] = []
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """The preferred name, the sort name, or any name form in any script."""
-        value = value.strip()
-        if not value:
-            return queryset
-        forms = NameForm.objects.filter(Q(name__icontains=value) | Q(kana_reading__icontains=value))
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(sort_name__icontains=value)
-            | Q(identifier__icontains=value)
-            | Q(pk__in=forms.values("agent_id"))
-        )
 
     def filter_role(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         # only roles in documents the public sees: a draft document reveals nothing

@@ -122,7 +122,7 @@ def layout(
         ]
         for i, pk in enumerate(nodes)
     }
-    k = math.sqrt(WIDTH * HEIGHT / count) * 0.6
+    k = math.sqrt(WIDTH * HEIGHT / count) * 0.75
     temperature = WIDTH / 10
     for _ in range(iterations):
         shift = {pk: [0.0, 0.0] for pk in nodes}
@@ -147,11 +147,11 @@ def layout(
         for pk in nodes:
             dx, dy = shift[pk]
             # a weak pull to the centre keeps separate components on the canvas
-            dx += (cx - pos[pk][0]) * 0.05
-            dy += (cy - pos[pk][1]) * 0.05
+            dx += (cx - pos[pk][0]) * 0.04
+            dy += (cy - pos[pk][1]) * 0.04
             dist = math.hypot(dx, dy) or 0.01
             step = min(dist, temperature)
-            pos[pk][0] = min(WIDTH - 40, max(40, pos[pk][0] + dx / dist * step))
+            pos[pk][0] = min(WIDTH - 160, max(20, pos[pk][0] + dx / dist * step))
             pos[pk][1] = min(HEIGHT - 20, max(20, pos[pk][1] + dy / dist * step))
         temperature = max(1.0, temperature * 0.95)
     return {pk: (round(x, 1), round(y, 1)) for pk, (x, y) in pos.items()}

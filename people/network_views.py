@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -16,6 +17,9 @@ from rest_framework.response import Response
 
 from people.models import Agent
 from people.network import HEIGHT, WIDTH, Graph, Step, connection, network, relation_type_choices
+
+#: agents named on the drawing (the best connected); the others are named on pointing
+LABELLED = 30
 
 
 class NetworkForm(forms.Form):
@@ -81,7 +85,13 @@ def network_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "graph": graph, "width": WIDTH, "height": HEIGHT}
     if graph is not None:
         where = graph.positions
-        context["drawn_agents"] = [(a, *where[pk]) for pk, a in graph.agents.items()]
+        degree = Counter(
+            pk for e in graph.edges for pk in (e.relation.source_id, e.relation.target_id)
+        )
+        labelled = sorted(degree, key=lambda pk: -degree[pk])[:LABELLED]
+        context["drawn_agents"] = [
+            (a, *where[pk], pk in labelled) for pk, a in graph.agents.items()
+        ]
         context["drawn_edges"] = [
             (e, *where[e.relation.source_id], *where[e.relation.target_id]) for e in graph.edges
         ]

@@ -8,7 +8,9 @@ Every viewset of the API derives from :class:`PartnerViewSet`, which
   would otherwise silently return everything), and invalid filter values the same way
   (``filterset.is_valid()``);
 * filters, orders and facets through the model's FilterSet, the same one the site uses;
-* adds ``facets`` to list responses when ``?facets=`` asks for them.
+* adds ``facets`` to list responses when ``?facets=`` asks for them;
+* gives every response an ETag and Last-Modified and answers a satisfied conditional GET with
+  304 (:mod:`archive.api.conditional`).
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from django.http import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from archive.api.conditional import Validators, add_validators
 from archive.api.errors import BadQuery, ErrorSerializer
 from archive.api.pagination import PAGINATION_PARAMS, KirokuPagination
 from archive.facets import UnknownFacet, facet_counts
@@ -32,6 +37,8 @@ from archive.models import Collection
 
 #: query parameters every endpoint accepts (DRF's format override)
 COMMON_PARAMS = frozenset({"format"})
+#: methods that change an existing record, and so need If-Match
+WRITE_WITH_VERSION = ("PUT", "PATCH", "DELETE")
 
 
 def split_list(request: Request, name: str) -> list[str]:
@@ -59,14 +66,14 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 
 class PartnerAutoSchema(AutoSchema):
-    """Adds ``expand``/``facets`` parameters, 400/404 responses, and leaves expandable parts
-    out of ``required``."""
+    """Adds ``expand``/``facets`` parameters, the caching and concurrency headers, the error
+    responses, and leaves expandable parts out of ``required``."""
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         view = self.view
         expansions = getattr(view, "expansions", ())
-        if expansions:
+        if expansions and self.method == "GET":
             parameters.append(
                 OpenApiParameter(
                     "expand",
@@ -92,15 +99,93 @@ class PartnerAutoSchema(AutoSchema):
                     explode=False,
                 )
             )
+        return parameters + self.header_parameters()
+
+    def header_parameters(self) -> list[OpenApiParameter]:
+        """Conditional request headers, and the validators every answer carries."""
+        parameters = [
+            OpenApiParameter(
+                "ETag",
+                str,
+                OpenApiParameter.HEADER,
+                description="The response's entity tag; a record's starts with its version "
+                '("7-3f9c…"). Send it back in If-None-Match (GET) or If-Match (write).',
+                response=[200, 201],
+            ),
+            OpenApiParameter(
+                "Last-Modified",
+                str,
+                OpenApiParameter.HEADER,
+                description="When the record (or a list's newest row) last changed.",
+                response=[200, 201],
+            ),
+        ]
+        if self.method == "GET":
+            parameters += [
+                OpenApiParameter(
+                    "If-None-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="ETag(s) of a copy you hold: 304 with no body if unchanged.",
+                ),
+            ]
+            if not self._is_list_view():
+                parameters.append(
+                    OpenApiParameter(
+                        "If-Modified-Since",
+                        str,
+                        OpenApiParameter.HEADER,
+                        description="HTTP date: 304 with no body if the record has not "
+                        "changed since (lists answer If-None-Match only).",
+                    )
+                )
+        if self.method in WRITE_WITH_VERSION:
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=True,
+                    description="The ETag of the version you edited. Missing: 428; the "
+                    "record changed since: 412 and nothing is written.",
+                )
+            )
         return parameters
+
+    def get_request_serializer(self) -> Any:
+        if self.method in ("POST", "PUT", "PATCH"):
+            return self.view.write_serializer_class
+        return super().get_request_serializer()
+
+    def get_response_serializers(self) -> Any:
+        if self.method in ("POST", "PUT", "PATCH"):
+            return self.view.serializer_class  # a write answers with the record as GET shows it
+        return super().get_response_serializers()
+
+    def get_auth(self) -> list[dict[str, list[str]]]:
+        auths = super().get_auth()
+        if self.method in ("GET", "HEAD"):
+            if {} not in auths:
+                auths.append({})  # reads need no credentials
+            return auths
+        return [auth for auth in auths if auth and "partnerKey" not in auth]  # keys only read
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
+        codes = ["401", "429"]
         if self.method == "GET":
-            for code in ("400", "404"):
-                responses.setdefault(
-                    code, self._get_response_for_code(ErrorSerializer, code, direction=direction)
-                )
+            codes += ["400", "404"]
+            responses.setdefault("304", {"description": "Not modified: no body."})
+        else:
+            codes += ["400", "403"]
+            if self.method in WRITE_WITH_VERSION:
+                codes += ["404", "412", "428"]
+            if self.method == "DELETE":
+                codes.append("409")
+        for code in codes:
+            responses.setdefault(
+                code, self._get_response_for_code(ErrorSerializer, code, direction=direction)
+            )
         return responses
 
     def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
@@ -143,7 +228,8 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         return allowed
 
     def check_query_parameters(self, request: Request) -> None:
-        """Answer 400 naming every parameter this endpoint does not know."""
+        """Answer 400 naming every parameter this endpoint does not know, or whose value no
+        record can match."""
         allowed = self.allowed_parameters()
         unknown = sorted(set(request.query_params) - allowed)
         if unknown:
@@ -151,6 +237,14 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
             raise BadQuery(
                 {name: [message] for name in unknown}, summary="Unknown query parameter(s)"
             )
+        # no stored value holds a NUL character, and PostgreSQL refuses one in a query
+        with_nul = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if any("\x00" in value for value in values)
+        )
+        if with_nul:
+            raise BadQuery({name: ["NUL characters are not allowed."] for name in with_nul})
 
     def parse_expand(self, request: Request) -> set[str]:
         names = split_list(request, "expand")
@@ -191,6 +285,12 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
             return queryset
         return queryset.filter(queryset.model.public_q())
 
+    def get_object(self) -> Any:
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if "\x00" in str(value):
+            raise NotFound()  # no identifier holds one; PostgreSQL would refuse the query
+        return super().get_object()
+
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
         context["expand"] = getattr(self, "expand", None)
@@ -205,6 +305,8 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(queryset)
         context = {**self.get_serializer_context(), **self.prepare(page)}
         data = self.get_serializer_class()(page, many=True, context=context).data
+        modified = [row.updated_at for row in page if getattr(row, "updated_at", None)]
+        self.validators = Validators(modified=max(modified, default=None), is_list=True)
         body = self.paginator.get_paginated_data(data)
         if self.facet_names:
             body["facets"] = facet_counts(
@@ -219,7 +321,24 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         context = {**self.get_serializer_context(), **self.prepare([instance])}
+        self.validators = Validators(
+            version=getattr(instance, "version", None),
+            modified=getattr(instance, "updated_at", None),
+        )
         return Response(self.get_serializer_class()(instance, context=context).data)
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        validators = getattr(self, "validators", None)
+        if (
+            validators is not None
+            and isinstance(response, Response)
+            and response.status_code in (200, 201)
+        ):
+            return add_validators(request, response, validators)
+        return response
 
 
 def load_lineages(units: list[Collection]) -> dict[int, list[Collection]]:

@@ -7,7 +7,8 @@ every sort order offered by the FilterSets (:class:`archive.filters.Ordering`) e
 primary key and has no NULL keys, so ``(key, ..., id) > (row's key, ..., row's id)`` is exact.
 
 ``?page=N`` switches to numbered pages with a total ``count`` for clients that need them (a
-"page 3 of 12" display); ``page_size`` (1–100, default 20) works with both.
+"page 3 of 12" display); ``page_size`` (1–100, default 20) works with both. A list ranked by
+search relevance (``?q=...``, ordering ``relevance``) pages by number: a rank is no keyset.
 """
 
 from __future__ import annotations
@@ -90,10 +91,14 @@ class KirokuPagination(BasePagination):
             if "cursor" in request.query_params:
                 raise BadQuery({"page": ["Give either page or cursor, not both."]})
             return self._paginate_by_number(queryset, request)
+        if "-search_rank" in queryset.query.order_by:
+            if "cursor" in request.query_params:
+                raise BadQuery({"cursor": ["A list ranked by relevance pages by page number."]})
+            return self._paginate_by_number(queryset, request)
         return self._paginate_by_cursor(queryset, request)
 
     def _paginate_by_number(self, queryset: QuerySet, request: Request) -> list[Any]:
-        raw = request.query_params.get("page", "")
+        raw = request.query_params.get("page", "1")
         if not raw.isdigit() or int(raw) < 1:
             raise BadQuery({"page": ["Enter a page number from 1."]})
         paginator = Paginator(queryset, self.size)

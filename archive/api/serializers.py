@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from archive.dates import DateError, normalize_date
 from archive.models import Collection, Language, ReferenceLevel, Repository
 from archive.references import format_reference
 
@@ -235,3 +236,24 @@ class CollectionSerializer(serializers.ModelSerializer):
         if unit.creator is None:
             return None
         return AgentBriefSerializer(context=self.context).to_representation(unit.creator)
+
+
+class DateStatementMixin:
+    """Checks ``date_edtf`` with the other fields, so one answer names every bad field (the
+    model's ``clean`` would otherwise report it only once the rest is valid)."""
+
+    def validate_date_edtf(self, value: str) -> str:
+        try:
+            return normalize_date(value)
+        except DateError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class SlugReferenceField(serializers.SlugRelatedField):
+    """A related record by its identifier or code, refusing values no record can have before
+    querying (PostgreSQL rejects a NUL character in a query with an error, not a miss)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
@@ -68,8 +69,21 @@ class CollectionViewSet(PartnerViewSet):
             .select_related("repository", "level", "parent", "creator")
             # languages of the material, one query per page
             .prefetch_related("languages")
-            # public documents directly in the unit, counted in the same query
-            .annotate(document_count=Count("documents", filter=Document.public_q("documents__")))
+            # public documents directly in the unit, counted in the same query (a subquery, not
+            # a grouped join: a GROUP BY would keep the search ranking out of ?q= lists)
+            .annotate(
+                document_count=Coalesce(
+                    Subquery(
+                        Document.objects.public()
+                        .filter(collection=OuterRef("pk"))
+                        .order_by()
+                        .values("collection")
+                        .annotate(n=Count("id"))
+                        .values("n")
+                    ),
+                    0,
+                )
+            )
         )
 
     def prepare(self, rows: list[Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Models of the archive app: shared building blocks and the holdings."""
 
+from archive.models.api_keys import PartnerKey
 from archive.models.base import (
     CodeManager,
     DatedModel,
@@ -29,6 +30,7 @@ __all__ = [
     "IdentifiedModel",
     "IdentifierScheme",
     "Language",
+    "PartnerKey",
     "PublicationStatus",
     "Publishable",
     "PublishableQuerySet",

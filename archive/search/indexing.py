@@ -47,13 +47,19 @@ def _lines(*values: str) -> str:
 
 
 def _entry(kind: str, record: object, title: str, body: str, extra: str = "") -> SearchEntry:
-    """An entry: the title, and the body as written (display) and normalised (search)."""
+    """An entry: the title, and the body as written (display) and normalised (search).
+
+    The record's identifier is searchable too (after the title, so a long body never cuts it
+    off): the FilterSets' ``q`` goes through the index, and ``?q=rgani-52`` finds by identifier.
+    """
+    identifier = getattr(record, "identifier", "")
     title_search = normalize(title)
-    search_text = " ".join(part for part in (title_search, normalize(body), extra) if part)
+    parts = (title_search, normalize(identifier), normalize(body), extra)
+    search_text = " ".join(part for part in parts if part)
     return SearchEntry(
         kind=kind,
         object_id=record.pk,  # type: ignore[attr-defined]
-        identifier=getattr(record, "identifier", ""),
+        identifier=identifier,
         title=title[:500],
         title_search=title_search,
         search_text=search_text[:MAX_SEARCH_TEXT],
@@ -127,15 +133,7 @@ def document_entries(ids: Sequence[int]) -> list[SearchEntry]:
             *vocabulary,
             *texts,
         )
-        entries.append(
-            _entry(
-                SearchKind.DOCUMENT,
-                document,
-                document.title,
-                body,
-                extra=normalize(document.identifier),
-            )
-        )
+        entries.append(_entry(SearchKind.DOCUMENT, document, document.title, body))
     return entries
 
 

@@ -10,12 +10,15 @@ from rest_framework import serializers
 from archive.api.serializers import (
     CollectionBriefSerializer,
     DateSerializer,
+    DateStatementMixin,
     ExpandableSerializer,
     HtmlUrlField,
     LanguageSerializer,
     LinkField,
     RepositoryBriefSerializer,
+    SlugReferenceField,
 )
+from archive.models import Collection, Language, ReferenceLevel
 from archive.references import format_reference
 from documents.api.briefs import (
     DocumentBriefSerializer,
@@ -29,6 +32,7 @@ from documents.models import (
     Copy,
     Document,
     DocumentText,
+    DocumentType,
     Event,
     EventDocument,
     EventParticipant,
@@ -365,3 +369,96 @@ class EventSerializer(serializers.ModelSerializer):
             "documents",
             "modified",
         ]
+
+
+class ReferenceLevelCodeField(serializers.CharField):
+    """A reference level by its code, within the repository of the document's unit."""
+
+    def to_representation(self, value: ReferenceLevel | None) -> str:
+        return value.code if value is not None else ""
+
+
+class DocumentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
+    """What a curator may send to create or change a document (``POST``, ``PUT``, ``PATCH``).
+
+    Related records are named by their stable identifiers or codes, as the read
+    representation shows them. The model's own validation (``full_clean``) runs on save.
+    """
+
+    form = SlugReferenceField(
+        source="document_type", slug_field="code", queryset=DocumentType.objects.all()
+    )
+    collection = SlugReferenceField(
+        slug_field="identifier",
+        queryset=Collection.objects.all(),
+        allow_null=True,
+        required=False,
+    )
+    reference_level = ReferenceLevelCodeField(
+        required=False,
+        allow_blank=True,
+        help_text="Code of the level at which the document is numbered in its unit's "
+        "repository (with reference_segment).",
+    )
+    place = SlugReferenceField(
+        slug_field="identifier", queryset=Place.objects.all(), allow_null=True, required=False
+    )
+    languages = SlugReferenceField(
+        slug_field="code", queryset=Language.objects.all(), many=True, required=False
+    )
+    subjects = SlugReferenceField(
+        slug_field="identifier", queryset=Subject.objects.all(), many=True, required=False
+    )
+    places = SlugReferenceField(
+        slug_field="identifier", queryset=Place.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "identifier",
+            "title",
+            "title_original",
+            "form",
+            "date_edtf",
+            "languages",
+            "summary",
+            "description",
+            "extent",
+            "collection",
+            "reference_level",
+            "reference_segment",
+            "locator",
+            "provenance",
+            "place",
+            "subjects",
+            "places",
+            "rights",
+            "license_url",
+            "credit_line",
+            "status",
+            "restricted",
+        ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "reference_level" in attrs:
+            code = attrs.pop("reference_level")
+            unit = attrs.get("collection", getattr(self.instance, "collection", None))
+            attrs["reference_level"] = None
+            if code:
+                if unit is None:
+                    raise serializers.ValidationError(
+                        {"reference_level": "A numbered document must sit in an archival unit."}
+                    )
+                level = ReferenceLevel.objects.filter(
+                    repository_id=unit.repository_id, code=code
+                ).first()
+                if level is None:
+                    raise serializers.ValidationError(
+                        {
+                            "reference_level": f"The repository of {unit.identifier} has no "
+                            f"level “{code}”."
+                        }
+                    )
+                attrs["reference_level"] = level
+        return attrs

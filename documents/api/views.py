@@ -7,8 +7,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 
 from archive.api.base import PartnerViewSet, load_lineages
+from archive.api.writes import WritableMixin
 from documents.api.serializers import (
     DocumentSerializer,
+    DocumentWriteSerializer,
     EventSerializer,
     PlaceSerializer,
     PublicationSerializer,
@@ -34,10 +36,11 @@ from documents.models import (
 from people.models import AgentRole
 
 
-class DocumentViewSet(PartnerViewSet):
-    """Documents, filtered and faceted with the site's FilterSet."""
+class DocumentViewSet(WritableMixin, PartnerViewSet):
+    """Documents, filtered and faceted with the site's FilterSet; curators write them."""
 
     serializer_class = DocumentSerializer
+    write_serializer_class = DocumentWriteSerializer
     filterset_class = DocumentFilterSet
     expansions = ("texts", "agents", "copies")
 

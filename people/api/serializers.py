@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from archive.api.serializers import BriefSerializer, DateSerializer, HtmlUrlField
+from archive.api.serializers import (
+    BriefSerializer,
+    DateSerializer,
+    DateStatementMixin,
+    HtmlUrlField,
+    SlugReferenceField,
+)
 from archive.models import IdentifierScheme
 from documents.api.briefs import DocumentBriefSerializer, PublicationBriefSerializer
+from documents.models import Document, Place, Publication
 from people.models import (
     Agent,
     AgentRelation,
@@ -137,3 +144,62 @@ class AgentRelationSerializer(serializers.ModelSerializer):
             "supporting_publications",
             "source_note",
         ]
+
+
+class AgentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
+    """What a curator may send to create or change an agent (``POST``, ``PUT``, ``PATCH``).
+
+    Name forms, positions and authority identifiers are edited in the admin for now.
+    """
+
+    places = SlugReferenceField(
+        slug_field="identifier", queryset=Place.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Agent
+        fields = [
+            "identifier",
+            "kind",
+            "name",
+            "sort_name",
+            "nationality",
+            "date_edtf",
+            "biography",
+            "functions",
+            "places",
+            "sources",
+            "status",
+            "restricted",
+        ]
+
+
+class AgentRelationWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
+    """What a curator may send to create or change a relation between two agents."""
+
+    source = SlugReferenceField(slug_field="identifier", queryset=Agent.objects.all())
+    relation_type = SlugReferenceField(slug_field="code", queryset=AgentRelationType.objects.all())
+    target = SlugReferenceField(slug_field="identifier", queryset=Agent.objects.all())
+    supporting_documents = SlugReferenceField(
+        slug_field="identifier", queryset=Document.objects.all(), many=True, required=False
+    )
+    supporting_publications = SlugReferenceField(
+        slug_field="identifier", queryset=Publication.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = AgentRelation
+        fields = [
+            "source",
+            "relation_type",
+            "target",
+            "date_edtf",
+            "description",
+            "supporting_documents",
+            "supporting_publications",
+            "source_note",
+            "status",
+            "restricted",
+        ]
+        # the model's constraints (unique, not to itself) are checked by full_clean on save
+        validators: list = []

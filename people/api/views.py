@@ -5,16 +5,24 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from archive.api.base import PartnerViewSet
+from archive.api.writes import WritableMixin
 from documents.models import Document, Publication
-from people.api.serializers import AgentRelationSerializer, AgentSerializer
+from people.api.serializers import (
+    AgentRelationSerializer,
+    AgentRelationWriteSerializer,
+    AgentSerializer,
+    AgentWriteSerializer,
+)
 from people.filters import AgentFilterSet, AgentRelationFilterSet
 from people.models import AuthorityIdentifier, NameForm, Position
 
 
-class AgentViewSet(PartnerViewSet):
-    """Persons, organizations and families, with their names in every script."""
+class AgentViewSet(WritableMixin, PartnerViewSet):
+    """Persons, organizations and families, with their names in every script; curators write
+    them."""
 
     serializer_class = AgentSerializer
+    write_serializer_class = AgentWriteSerializer
     filterset_class = AgentFilterSet
 
     def get_queryset(self) -> QuerySet:
@@ -31,10 +39,12 @@ class AgentViewSet(PartnerViewSet):
         )
 
 
-class AgentRelationViewSet(PartnerViewSet):
-    """Typed, dated relations between agents; public when the relation and both agents are."""
+class AgentRelationViewSet(WritableMixin, PartnerViewSet):
+    """Typed, dated relations between agents; public when the relation and both agents are.
+    Curators write them."""
 
     serializer_class = AgentRelationSerializer
+    write_serializer_class = AgentRelationWriteSerializer
     filterset_class = AgentRelationFilterSet
     lookup_field = "pk"
     lookup_value_regex = "[0-9]+"

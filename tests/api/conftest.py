@@ -305,3 +305,46 @@ def get_json(client: Client, url: str, status: int = 200) -> Any:
 
 def identifiers(body: dict[str, Any]) -> list[str]:
     return [row["identifier"] for row in body["results"]]
+
+
+@dataclass
+class Curators:
+    """Token headers for each kind of caller that may try to write."""
+
+    contributor: dict[str, str]
+    reviewer: dict[str, str]
+    staff_without_group: dict[str, str]
+    not_staff: dict[str, str]
+    contributor_user: Any
+    reviewer_user: Any
+
+
+def token_headers(user: Any) -> dict[str, str]:
+    from rest_framework.authtoken.models import Token
+
+    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+
+
+@pytest.fixture
+def curators(db: None) -> Curators:
+    """A contributor and a reviewer (the workflow's groups), and two users who may not write."""
+    from django.contrib.auth.models import Group, User
+
+    from archive.workflow import CONTRIBUTOR, REVIEWER
+
+    def user(name: str, *, staff: bool = True, group: str | None = None) -> Any:
+        person = User.objects.create_user(f"t-api-{name}", is_staff=staff)  # no password: tokens
+        if group:
+            person.groups.add(Group.objects.get(name=group))
+        return person
+
+    contributor = user("contributor", group=CONTRIBUTOR)
+    reviewer = user("reviewer", group=REVIEWER)
+    return Curators(
+        contributor=token_headers(contributor),
+        reviewer=token_headers(reviewer),
+        staff_without_group=token_headers(user("staff")),
+        not_staff=token_headers(user("outsider", staff=False, group=REVIEWER)),
+        contributor_user=contributor,
+        reviewer_user=reviewer,
+    )

@@ -212,3 +212,9 @@ def _count(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context)
+
+
+def test_nul_in_a_filter_is_refused_by_name(client: Client, world: World) -> None:
+    response = client.get("/api/v1/collections/?repository=a%00b&date_to=1956-10")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["repository"]

@@ -1,7 +1,8 @@
 """The OpenAPI description: served, browsable without a CDN, and true to the API.
 
 Schemathesis generates requests from ``/api/schema/`` (bounded examples per operation) and
-checks that none fails with a server error and every response conforms to the schema.
+checks that none fails with a server error and every response conforms to the schema: reads
+as the public, writes as a reviewer (a curator with every write permission) holding a token.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import World
+from tests.api.conftest import Curators, World
 
 CHECKS = [
     not_a_server_error,
@@ -60,6 +61,37 @@ def test_swagger_ui_uses_local_assets(client: Client) -> None:
     assert "unpkg.com" not in page
 
 
+def test_schema_documents_auth_headers_and_writes(client: Client) -> None:
+    schema = client.get("/api/schema/?format=json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["partnerKey"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Api-Key",
+        "description": schemes["partnerKey"]["description"],
+    }
+    assert schemes["tokenAuth"]["type"] == "apiKey"
+    document = schema["paths"]["/api/v1/documents/{identifier}/"]
+    assert {} in document["get"]["security"]  # reads need no credentials
+    assert {"ETag", "Last-Modified"} <= set(document["get"]["responses"]["200"]["headers"])
+    assert {"304", "401", "404", "429"} <= set(document["get"]["responses"])
+    for method in ("put", "patch", "delete"):
+        headers = {p["name"]: p for p in document[method]["parameters"] if p["in"] == "header"}
+        assert headers["If-Match"]["required"] is True
+        assert {"403", "412", "428"} <= set(document[method]["responses"])
+        assert {"tokenAuth": []} in document[method]["security"]
+        assert {"partnerKey": []} not in document[method]["security"]
+        assert {} not in document[method]["security"]
+    create = schema["paths"]["/api/v1/documents/"]["post"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body.endswith("/DocumentWrite")
+    assert create["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/Document"
+    )
+    assert "/api/v1/collections/" in schema["paths"]
+    assert "post" not in schema["paths"]["/api/v1/collections/"]
+
+
 @pytest.fixture
 def keep_test_connection() -> Iterator[None]:
     """Calls through the WSGI app start and end with signals whose handler closes a connection
@@ -75,11 +107,16 @@ def keep_test_connection() -> Iterator[None]:
 
 
 @pytest.mark.django_db
-def test_api_conforms_to_its_schema(world: World, keep_test_connection: None) -> None:
+def test_api_conforms_to_its_schema(
+    world: World, curators: Curators, keep_test_connection: None
+) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
-    tested = 0
+    writer = {"Authorization": curators.reviewer["HTTP_AUTHORIZATION"]}
+    tested, writes = 0, 0
     for result in schema.get_all_operations():
         operation = result.ok()
+        headers = writer if operation.method.upper() != "GET" else {}
+        writes += bool(headers)
 
         @given(case=operation.as_strategy())
         @settings(
@@ -89,10 +126,13 @@ def test_api_conforms_to_its_schema(world: World, keep_test_connection: None) ->
             suppress_health_check=list(HealthCheck),
         )
         def check(case: schemathesis.Case) -> None:
-            response = case.call()
+            response = case.call(headers=headers)  # noqa: B023 - called in this iteration
             case.validate_response(response, checks=CHECKS)
 
         check()
         tested += 1
-    # list and detail of nine endpoints, the concordance, the network (2)
-    assert tested == 21
+    # list and detail of nine endpoints (events too), the identifier concordance, the network
+    # (2), and
+    # the writes of documents, agents and relations
+    assert tested == 33
+    assert writes == 12

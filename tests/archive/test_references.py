@@ -3,7 +3,7 @@
 import pytest
 
 from archive.models import Collection, ReferenceLevel, Repository
-from archive.references import render_template
+from archive.references import format_reference, render_template
 from documents.models import Document, DocumentType
 
 
@@ -78,7 +78,7 @@ def test_fond_opis_delo_with_leaves(letter: DocumentType) -> None:
 def ndl(db) -> Repository:
     return make_repository(
         "t-ndl",
-        "{fonds_title}, {reference}[, {locator}], {repository}[ ({custody})]",
+        "{fonds_title}[, {reference}][, {locator}], {repository}[ ({custody})]",
         [("papers", "", ""), ("item", "#", ", "), ("branch", "", "-")],
         name="National Diet Library",
     )
@@ -113,6 +113,8 @@ def test_branch_number_and_custody_from_the_fonds(ndl: Repository, letter: Docum
     assert letter_doc.reference() == (
         "Papers of HAYASHI Joji, #34-15, National Diet Library (entrusted)"
     )
+    # the papers themselves are cited by title alone, with no empty reference part
+    assert format_reference(papers) == "Papers of HAYASHI Joji, National Diet Library (entrusted)"
 
 
 def test_department_series_piece_convention(letter: DocumentType) -> None:

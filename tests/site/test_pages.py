@@ -1,0 +1,140 @@
+"""People browse, timeline, home, collection pages, the language switch, and the API's q."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from archive.filters import in_subtree_q
+from archive.models import Collection
+from documents.models import Document
+from people.models import Agent, AgentRole
+
+pytestmark = pytest.mark.django_db
+
+
+def test_people_facets_count_public_agents(client: Client) -> None:
+    response = client.get("/people/?page_size=100")
+    assert response.status_code == 200
+    browse = response.context["browse"]
+    public = Agent.objects.public()
+    assert browse.page.paginator.count == public.count()
+    kinds = {v.value: v.count for v in browse.group("kind").values}
+    assert kinds == {k: public.filter(kind=k).count() for k in kinds}
+    nationalities = {v.value: v.label for v in browse.group("nationality").values}
+    assert nationalities["JP"] == "Japan"
+    roles = {v.value: v.count for v in browse.group("role").values}
+    for role, count in roles.items():
+        with_role = AgentRole.objects.filter(AgentRole.public_q(), role=role)
+        assert count == public.filter(pk__in=with_role.values("agent_id")).count(), role
+
+
+def test_people_filters_and_period(client: Client) -> None:
+    response = client.get("/people/?kind=person&nationality=SU&page_size=100")
+    listed = {agent.identifier for agent in response.context["page"]}
+    expected = Agent.objects.public().filter(kind="person", nationality="SU")
+    assert listed == set(expected.values_list("identifier", flat=True))
+    periods = client.get("/people/").context["browse"].group("decade").values
+    period = next(v for v in periods if v.value == "1950")
+    assert period.label == "1950s"
+    chosen = client.get(f"/people/{period.url}&page_size=100").context["browse"]
+    expected = (
+        Agent.objects.public()
+        .filter(
+            Q(date_start__year__lte=1959) | Q(date_start__isnull=True),
+            Q(date_end__year__gte=1950) | Q(date_end__isnull=True),
+        )
+        .exclude(date_start__isnull=True, date_end__isnull=True)
+    )
+    assert chosen.page.paginator.count == expected.count()
+    assert period.count <= expected.count()  # born in the decade, or living through it
+    assert client.get("/people/?kind=robot").status_code == 400
+
+
+def test_people_query_count_does_not_grow_with_page_size(
+    client: Client, django_assert_num_queries: object
+) -> None:
+    with django_assert_num_queries(6):  # type: ignore[operator]
+        client.get("/people/?page_size=3")
+    with django_assert_num_queries(6):  # type: ignore[operator]
+        client.get("/people/?page_size=100")
+
+
+def test_timeline_by_decade_with_year_anchors(client: Client) -> None:
+    response = client.get("/timeline/?decade=1950")
+    assert response.status_code == 200
+    html = response.content.decode()
+    documents = response.context["documents"]
+    assert documents
+    assert all(1950 <= d.date_start.year <= 1959 for d in documents)
+    starts = [d.date_start for d in documents]
+    assert starts == sorted(starts)
+    assert 'href="#y1956"' in html
+    assert 'id="y1956"' in html
+    assert client.get("/timeline/?decade=19x").status_code == 400
+
+
+def test_home_counts(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    decades = {row["decade"]: row["n"] for row in response.context["by_decade"]}
+    public = Document.objects.public()
+    assert decades[1950] == public.filter(date_start__year__range=(1950, 1959)).count()
+    html = response.content.decode()
+    assert 'action="/search/"' in html
+    assert "/documents/?decade=1950" in html
+
+
+def test_collection_page_has_the_browse_facets(client: Client) -> None:
+    unit = Collection.objects.public().filter(parent__isnull=True).first()
+    response = client.get(f"{unit.get_absolute_url()}?page_size=100")
+    assert response.status_code == 200
+    inside = Document.objects.public().filter(
+        in_subtree_q([unit.identifier], prefix="collection__")
+    )
+    browse = response.context["browse"]
+    assert browse.page.paginator.count == inside.count()
+    assert browse.group("repository") is None
+    assert browse.group("language") is not None
+    assert client.get(f"{unit.get_absolute_url()}?language=ja&colour=1").status_code == 400
+
+
+def test_language_switch_to_japanese(client: Client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "ja", "next": "/documents/"})
+    assert response.status_code == 302
+    html = client.get("/documents/?language=ja").content.decode()
+    assert '<html lang="ja">' in html
+    assert "本文へ移動" in html  # skip link
+    assert "絞り込み" in html  # facets heading
+    assert "言語: Japanese" in html  # chip: translated facet title
+    assert "日付（新しい順）" in html  # a sort order defined in code
+    nationality = client.get("/people/").context["browse"].group("nationality").values
+    assert "日本" in {value.label for value in nationality}  # country names too
+
+
+def test_api_q_uses_the_search_index(client: Client) -> None:
+    by_name = client.get("/api/v1/agents/?q=Хрущёв").json()
+    assert "khrushchev-nikita" in [row["identifier"] for row in by_name["results"]]
+    ranked = client.get("/api/v1/documents/?q=Kono&page_size=5").json()
+    assert ranked["count"] is not None  # ranked lists page by number
+    second = client.get("/api/v1/documents/?q=Kono&page_size=5&page=2").json()
+    first_ids = [row["identifier"] for row in ranked["results"]]
+    assert not set(first_ids) & {row["identifier"] for row in second["results"]}
+
+
+def test_collection_home_and_timeline_query_counts_are_fixed(
+    client: Client, django_assert_num_queries: object
+) -> None:
+    unit = Collection.objects.public().filter(parent__isnull=True).first()
+    url = unit.get_absolute_url()
+    with CaptureQueriesContext(connection) as small:
+        client.get(f"{url}?page_size=1")
+    with django_assert_num_queries(len(small)):  # type: ignore[operator]
+        client.get(f"{url}?page_size=100")
+    with django_assert_num_queries(9):  # type: ignore[operator]
+        client.get("/")
+    with django_assert_num_queries(3):  # type: ignore[operator]
+        client.get("/timeline/?decade=1950")
