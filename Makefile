@@ -11,12 +11,13 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 python3; do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test lint format install browser-deps clean-db help
+.PHONY: run test lint audit format install browser-deps clean-db help
 
 help:
 	@echo "make run    set up, load the founding collection and serve http://$(HOST):$(PORT)"
 	@echo "make test   install test dependencies and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make audit  bandit and pip-audit"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Kiroku needs Python 3.12 or newer (python3.12)."; exit 1; }
@@ -55,6 +56,14 @@ browser-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Security audit: bandit on the code, and on tests/ without the checks that only flag fixtures
+# there (test users' passwords B105/B106, running our own manage.py B404/B603);
+# pip-audit on the installed dependencies (see README "Security and trust").
+audit: $(STAMP)
+	$(BIN)/bandit -q -c pyproject.toml -r archive documents people
+	$(BIN)/bandit -q -c pyproject.toml -s B105,B106,B404,B603 -r tests
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -1,10 +1,19 @@
 """Curator admin for holdings: repositories, their reference levels, collections."""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.html import format_html
 
 from archive.admin_base import CuratorAdmin, CuratorTabularInline
-from archive.models import Collection, IdentifierScheme, Language, ReferenceLevel, Repository
+from archive.models import (
+    Collection,
+    IdentifierScheme,
+    Language,
+    ReferenceLevel,
+    Repository,
+    RetiredIdentifier,
+)
 from archive.references import format_reference
 
 
@@ -112,6 +121,26 @@ class IdentifierSchemeAdmin(CuratorAdmin):
 class LanguageAdmin(CuratorAdmin):
     list_display = ["name", "code", "native_name"]
     search_fields = ["name", "code", "native_name"]
+
+
+@admin.register(RetiredIdentifier)
+class RetiredIdentifierAdmin(admin.ModelAdmin):
+    """Identifiers given up by renamed or deleted records (written by archive.tombstones).
+
+    Read-only: they are kept so old links keep working and nobody reuses them. Deleting one
+    (a reviewer's permission) frees the identifier again and ends its redirect.
+    """
+
+    list_display = ["identifier", "content_type", "object_id", "retired_at"]
+    list_filter = ["content_type"]
+    search_fields = ["identifier"]
+    list_select_related = ["content_type"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
 
 
 # partner API keys have their own module; importing it registers their admin

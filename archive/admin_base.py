@@ -29,6 +29,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive.models import PublicationStatus, Publishable
+from archive.tombstones import retired_identifier_error
 from archive.workflow import CONTRIBUTOR_STATUSES, can_publish, may_edit
 
 
@@ -46,6 +47,12 @@ class VersionCheckedForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned.get("identifier"):
+            reused = retired_identifier_error(
+                self._meta.model, cleaned["identifier"], self.instance.pk
+            )
+            if reused:
+                self.add_error("identifier", reused)
         base = cleaned.get("base_version")
         if self.instance.pk is None or base is None:
             return cleaned

@@ -36,6 +36,7 @@ from archive.importers import (
     import_file,
     importer_classes,
 )
+from archive.uploads import check_import_upload
 
 SESSION_KEY = "kiroku_imports"
 UPLOAD_LIFETIME = 24 * 3600  # seconds an unconfirmed upload is kept
@@ -63,6 +64,11 @@ class ImportForm(forms.Form):
         choices=[("", "from the file name"), *((fmt, fmt.upper()) for fmt in FORMATS)],
         required=False,
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        check_import_upload(upload)
+        return upload
 
 
 class ImportExportMixin:

@@ -12,6 +12,7 @@ class ArchiveConfig(AppConfig):
 
         from . import signals  # noqa: F401  (connects the derived-field receiver)
         from .search import signals as search_signals  # noqa: F401  (keeps the index current)
+        from .tombstones import retire_renamed_identifier  # noqa: F401  (connects receivers)
         from .workflow import setup_after_migrate
 
         # after the last of the archive's apps has migrated, so all their permissions exist

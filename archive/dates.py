@@ -286,3 +286,21 @@ def format_date(edtf: str, *, japanese_era: bool = False) -> str:
             if names:
                 text = f"{text} ({' / '.join(names)})"
     return text
+
+
+def date_parts(edtf: str) -> tuple[list[list[int]], bool] | None:
+    """The year/month/day parts of a plain date or closed interval, for citation formats.
+
+    ``"1956-10-19"`` gives ``([[1956, 10, 19]], False)``, ``"1956-09-03/1956-09-12"`` two
+    entries, ``"1956~"`` ``([[1956]], True)`` (approximate or uncertain). Shapes that cannot
+    be written as parts (open intervals, seasons, sets) give ``None``: callers fall back to the
+    EDTF text.
+    """
+    if not edtf:
+        return None
+    ends = edtf.split("/", 1) if "/" in edtf and not edtf.startswith(("[", "{")) else [edtf]
+    parsed = [_simple_parts(end) for end in ends]
+    if not all(parsed):
+        return None
+    parts = [[p[0]] + [n for n in (p[1], p[2]) if n is not None] for p in parsed if p]
+    return parts, any(p[3] for p in parsed if p)

@@ -37,6 +37,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from archive.models import DatedModel, Publishable
+from archive.uploads import content_problem
 from archive.workflow import CONTRIBUTOR_STATUSES, can_publish
 
 # Sent after an import commits, with ``sender`` the model and ``created`` / ``updated`` lists of
@@ -899,6 +900,11 @@ def import_file(
     user: Any = None,
 ) -> ImportResult:
     """Import a CSV or JSON file: the one entry point of the command and the admin."""
+    problem = content_problem(data[:8192])
+    if problem is not None:
+        return ImportResult(
+            record_type or "records", dry_run, file_errors=[RowError(None, "file", problem)]
+        )
     fmt = fmt or guess_format(filename, data)
     table = read_table(data, fmt)
     record_type = record_type or guess_type(table.columns, filename)

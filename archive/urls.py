@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from archive import views
+from archive.jsonld import negotiated, public_collections, public_repositories
 from archive.oai.views import endpoint as oai_endpoint
 from archive.sitemaps import SITEMAPS, robots_txt
 from documents.resolver import resolve_page
@@ -17,8 +18,16 @@ archive_patterns = [
     path("search/", views.search_page, name="search"),
     path("timeline/", views.timeline, name="timeline"),
     path("collections/", views.collection_list, name="collections"),
-    path("collections/<str:identifier>/", views.collection_detail, name="collection"),
-    path("repositories/<str:identifier>/", views.repository_detail, name="repository"),
+    path(
+        "collections/<str:identifier>/",
+        negotiated(public_collections)(views.collection_detail),
+        name="collection",
+    ),
+    path(
+        "repositories/<str:identifier>/",
+        negotiated(public_repositories)(views.repository_detail),
+        name="repository",
+    ),
 ]
 
 urlpatterns = [

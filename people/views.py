@@ -1,13 +1,30 @@
 """Public pages for people, organizations and families."""
 
-from django.db.models import Prefetch
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from archive.browse import Browse, FacetSpec
+from archive.jsonld import negotiated
+from documents.models import Document, Publication
 from people.filters import AgentFilterSet
-from people.models import Agent, AgentRelation, AgentRole
+from people.graph import relation_graph
+from people.models import (
+    Agent,
+    AgentRelation,
+    AgentRole,
+    AuthorityIdentifier,
+    DocumentRole,
+    NameForm,
+    NameKind,
+    Position,
+)
 
 
 def decade_range(value: str) -> dict[str, str]:
@@ -40,23 +57,106 @@ def agent_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def agent_detail(request: HttpRequest, identifier: str) -> HttpResponse:
-    public_relations = AgentRelation.objects.filter(AgentRelation.public_q()).select_related(
-        "relation_type", "source", "target"
-    )
-    agent = get_object_or_404(
-        Agent.objects.public().prefetch_related(
-            "name_forms__language",
-            "positions__organization",
-            "authority_ids__scheme",
-            Prefetch("relations_out", public_relations, "public_relations_out"),
-            Prefetch("relations_in", public_relations, "public_relations_in"),
+def _public_relations() -> QuerySet[AgentRelation]:
+    return (
+        AgentRelation.objects.public()
+        # the type's labels and both ends are read for every relation
+        .select_related("relation_type", "source", "target")
+        .prefetch_related(
+            # the evidence: public documents and publications only
             Prefetch(
-                "document_roles",
-                AgentRole.objects.filter(AgentRole.public_q()).select_related("document"),
-                "public_roles",
+                "supporting_documents",
+                Document.objects.public().select_related("document_type"),
+                to_attr="public_documents",
             ),
-        ),
-        identifier=identifier,
+            Prefetch(
+                "supporting_publications", Publication.objects.public(), "public_publications"
+            ),
+        )
+        .order_by("date_start", "pk")
     )
-    return render(request, "people/agent_detail.html", {"agent": agent})
+
+
+def agent_queryset() -> QuerySet[Agent]:
+    """Public agents with everything their page and JSON-LD show, in a fixed number of
+    queries whatever the number of names, offices, relations or documents."""
+    return Agent.objects.public().prefetch_related(
+        # name forms with their language, for the grouping by script and the lang attributes
+        Prefetch("name_forms", NameForm.objects.select_related("language")),
+        # offices in date order, with the organization (linked when public)
+        Prefetch(
+            "positions",
+            Position.objects.select_related("organization").order_by("date_start", "title"),
+        ),
+        # authority files, with the scheme's URL template for sameAs links
+        Prefetch("authority_ids", AuthorityIdentifier.objects.select_related("scheme")),
+        # relations in both directions between public agents, with their evidence
+        Prefetch("relations_out", _public_relations(), "public_relations_out"),
+        Prefetch("relations_in", _public_relations(), "public_relations_in"),
+        # the agent's roles in public documents, with each document's form and date
+        Prefetch(
+            "document_roles",
+            AgentRole.objects.filter(AgentRole.public_q())
+            .select_related("document__document_type", "document__collection__repository")
+            .prefetch_related("document__languages")
+            .order_by("document__date_start", "document__title"),
+            "public_roles",
+        ),
+    )
+
+
+@dataclass
+class RelationRow:
+    """A relation as read from this agent: "adviser to X" or, inverted, "advised by Y"."""
+
+    label: str
+    other: Agent
+    relation: AgentRelation
+
+
+def _relations(agent: Agent) -> list[RelationRow]:
+    rows = [RelationRow(r.relation_type.label, r.target, r) for r in agent.public_relations_out]
+    rows += [
+        RelationRow(r.relation_type.inverse_label, r.source, r) for r in agent.public_relations_in
+    ]
+    rows.sort(key=lambda row: (row.relation.date_start is None, row.relation.date_start))
+    return rows
+
+
+_SCRIPT_ORDER = {"Latn": 0, "Cyrl": 1, "Jpan": 2, "Hani": 3, "Hira": 4, "Kana": 5}
+_ROLE_ORDER = {code: i for i, code in enumerate(DocumentRole.values)}
+
+
+def _names_by_script(agent: Agent) -> list[tuple[str, list[NameForm]]]:
+    """Name forms grouped by script; the authorized form's script first."""
+    forms = sorted(
+        agent.name_forms.all(),
+        key=lambda f: (f.kind != NameKind.AUTHORIZED, list(NameKind.values).index(f.kind), f.name),
+    )
+    groups: dict[str, list[NameForm]] = {}
+    for form in forms:
+        groups.setdefault(form.script, []).append(form)
+    first = forms[0].script if forms else ""
+    ordered = sorted(groups, key=lambda s: (s != first, _SCRIPT_ORDER.get(s, 9), s))
+    return [(groups[s][0].get_script_display(), groups[s]) for s in ordered]
+
+
+def _documents_by_role(agent: Agent) -> list[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = {}
+    for role in sorted(agent.public_roles, key=lambda r: _ROLE_ORDER.get(r.role, 99)):
+        groups.setdefault(role.get_role_display(), []).append(role)
+    return list(groups.items())
+
+
+@negotiated(agent_queryset)
+def agent_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+    agent = get_object_or_404(agent_queryset(), identifier=identifier)
+    relations = _relations(agent)
+    context = {
+        "agent": agent,
+        "names": _names_by_script(agent),
+        "relations": relations,
+        "graph": relation_graph(agent, [(row.label, row.other) for row in relations]),
+        "documents_by_role": _documents_by_role(agent),
+    }
+    return render(request, "people/agent_detail.html", context)

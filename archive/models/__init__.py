@@ -19,6 +19,7 @@ from archive.models.holdings import (
     Repository,
     RepositoryKind,
 )
+from archive.models.identifiers import RetiredIdentifier
 from archive.models.search import SearchEntry, SearchKind
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "ReferenceLevel",
     "Repository",
     "RepositoryKind",
+    "RetiredIdentifier",
     "SearchEntry",
     "SearchKind",
 ]

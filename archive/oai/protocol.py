@@ -32,7 +32,7 @@ RESUMABLE = {"ListSets", "ListIdentifiers", "ListRecords"}
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-_TOKEN_SALT = "kiroku.oai.resumption"
+_TOKEN_SALT = "kiroku.oai.resumption"  # nosec B105
 
 
 class OAIError(Exception):

@@ -116,12 +116,12 @@ class SQLiteFTSBackend(SearchBackend):
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({columns}, "
             f"content='{TABLE}', content_rowid='id', "
             "tokenize='unicode61 remove_diacritics 0')",
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_insert AFTER INSERT ON {TABLE} BEGIN "
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_insert AFTER INSERT ON {TABLE} BEGIN "  # nosec B608
             f"INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES ({new_values}); END",
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_delete AFTER DELETE ON {TABLE} BEGIN "
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_delete AFTER DELETE ON {TABLE} BEGIN "  # nosec B608
             f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {columns}) "
             f"VALUES ('delete', {old_values}); END",
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_update AFTER UPDATE ON {TABLE} BEGIN "
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_update AFTER UPDATE ON {TABLE} BEGIN "  # nosec B608
             f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {columns}) "
             f"VALUES ('delete', {old_values}); "
             f"INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES ({new_values}); END",
@@ -139,15 +139,16 @@ class SQLiteFTSBackend(SearchBackend):
         # Rebuild the FTS index from the content table: repairs an index that drifted while
         # the triggers were missing (a table rebuild by a later migration), then compacts it.
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # nosec B608
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # nosec B608
 
     def match_condition(self, query: Query) -> Expression | None:
         terms = query.index_terms
         if not terms:
             return None
-        rowids = RawSQL(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts5_match(terms)]
+        rowids = RawSQL(  # nosec B611
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # nosec B608
+            [fts5_match(terms)],
         )
         return _In(F("id"), rowids)
 
@@ -177,7 +178,7 @@ class SQLiteFTSBackend(SearchBackend):
         self, query: Query, kinds: Sequence[str] | None, limit: int, offset: int
     ) -> list[SearchEntry]:
         select, where, params = self._joined(query, kinds or SearchKind.values)
-        entries = SearchEntry.objects.extra(
+        entries = SearchEntry.objects.extra(  # nosec B610
             select=select, where=where, params=params, tables=self._tables(query)
         ).order_by("-search_rank", "title", "id")
         columns = ("kind", "object_id", "identifier", "title", "display_text")
@@ -186,7 +187,7 @@ class SQLiteFTSBackend(SearchBackend):
     def with_relevance(self, queryset: QuerySet, query: Query, kind: str) -> QuerySet:
         select, where, params = self._joined(query, [kind])
         where.append(f"{TABLE}.object_id = {self._base_pk(queryset)}")
-        return queryset.extra(
+        return queryset.extra(  # nosec B610
             select=select, where=where, params=params, tables=[TABLE, *self._tables(query)]
         )
 
@@ -276,7 +277,7 @@ class PostgresBackend(SearchBackend):
             entries = entries.filter(kind__in=list(kinds))
         sql, params = self._rank_sql(query)
         entries = entries.annotate(
-            search_rank=RawSQL(sql, params, output_field=FloatField())
+            search_rank=RawSQL(sql, params, output_field=FloatField())  # nosec B611
         ).order_by("-search_rank", "title", "id")
         columns = ("kind", "object_id", "identifier", "title", "display_text")
         return list(entries.only(*columns)[offset : offset + limit])
@@ -291,7 +292,7 @@ class PostgresBackend(SearchBackend):
             where.append(f"{TABLE}.search_text LIKE %s")
             params.append(f"%{term.substring}%")
         rank, rank_params = self._rank_sql(query, TABLE)
-        return queryset.extra(
+        return queryset.extra(  # nosec B610
             select={"search_rank": rank},
             select_params=rank_params,
             where=where,

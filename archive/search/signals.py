@@ -25,6 +25,7 @@ from django.db.models.signals import (
 )
 from django.dispatch import receiver
 
+from archive.importers import records_imported
 from archive.models import Collection, SearchEntry, SearchKind
 from archive.search.indexing import rebuild, reindex, reindex_agents, remove
 from documents.models import (
@@ -201,3 +202,17 @@ def index_an_unindexed_archive(
         return
     if Document.objects.public().exists() or Agent.objects.public().exists():
         rebuild()
+
+
+# Imports write in bulk (no post_save); the importer says what it wrote once it has committed.
+
+
+@receiver(records_imported, dispatch_uid=UID + "records-imported")
+def records_imported_reindex(
+    sender: type, created: list[int], updated: list[int], **kwargs: Any
+) -> None:
+    ids = [*created, *updated]
+    if sender is Document:
+        reindex(SearchKind.DOCUMENT, ids)
+    elif sender is Agent:
+        reindex_agents(ids)

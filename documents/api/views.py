@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.decorators import action
+from rest_framework.request import Request
 
 from archive.api.base import PartnerViewSet, load_lineages
+from archive.api.errors import BadQuery
 from archive.api.writes import WritableMixin
+from documents import citations
 from documents.api.serializers import (
     DocumentSerializer,
     DocumentWriteSerializer,
@@ -98,6 +107,50 @@ class DocumentViewSet(WritableMixin, PartnerViewSet):
                 )
             )
         return queryset
+
+    def allowed_parameters(self) -> set[str]:
+        if self.action == "citation":
+            return {"style"}
+        return super().allowed_parameters()
+
+    @extend_schema(
+        operation_id="documents_citation",
+        summary="How to cite a document",
+        description=(
+            "The document's citation as a file for reference managers: CSL-JSON (a list with "
+            "one item of type manuscript), BibTeX (@unpublished) or RIS (MANSCPT); the same "
+            "as the downloads on its page."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "style",
+                OpenApiTypes.STR,
+                enum=list(citations.RENDERERS),
+                default="csl-json",
+                description="The citation format.",
+            )
+        ],
+        responses={
+            (200, citations.MEDIA_TYPES["csl-json"]): OpenApiResponse(
+                {"type": "array", "items": {"type": "object"}}
+            ),
+            (200, citations.MEDIA_TYPES["bibtex"]): OpenApiTypes.STR,
+            (200, citations.MEDIA_TYPES["ris"]): OpenApiTypes.STR,
+        },
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def citation(self, request: Request, identifier: str | None = None) -> HttpResponse:
+        style = request.query_params.get("style", "csl-json")
+        if style not in citations.RENDERERS:
+            raise BadQuery(
+                {"style": [f"Unknown style “{style}”. Choose from: csl-json, bibtex, ris."]}
+            )
+        document = get_object_or_404(citations.citable(self.visible()), identifier=identifier)
+        record = citations.record_for(document, accessed=date.today())
+        return HttpResponse(
+            citations.RENDERERS[style](record),
+            content_type=citations.MEDIA_TYPES[style] + "; charset=utf-8",
+        )
 
     def prepare(self, rows: list[Any]) -> dict[str, Any]:
         # every reference is written from its unit's lineage: one query for the page

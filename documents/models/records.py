@@ -461,7 +461,19 @@ class Copy(Publishable):
 
     @classmethod
     def public_q(cls, prefix: str = "") -> Q:
-        return super().public_q(prefix) & Document.public_q(f"{prefix}document__")
+        """Public copies of public documents, whose holder and edition are public too (a copy
+        must not name a repository or publication the public may not see)."""
+        from documents.models.publications import Publication
+
+        return (
+            super().public_q(prefix)
+            & Document.public_q(f"{prefix}document__")
+            & (Q(**{f"{prefix}holder__isnull": True}) | Repository.public_q(f"{prefix}holder__"))
+            & (
+                Q(**{f"{prefix}publication__isnull": True})
+                | Publication.public_q(f"{prefix}publication__")
+            )
+        )
 
     def clean(self) -> None:
         super().clean()

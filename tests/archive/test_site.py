@@ -41,6 +41,8 @@ def test_admin_changelists_and_add_forms_open(curator_client: Client) -> None:
             continue
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         assert curator_client.get(base).status_code == 200, base
+        if model._meta.model_name == "retiredidentifier":
+            continue  # read-only: written by renames and deletions (archive.tombstones)
         assert curator_client.get(base + "add/").status_code == 200, base + "add/"
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 DEMO_USERNAME = "curator"
-DEMO_PASSWORD = "kiroku-demo"  # documented demo credential; refused in production
+DEMO_PASSWORD = "kiroku-demo"  # documented demo credential; refused in production  # nosec B105
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Kiroku's performance suite: the synthetic archive generator and the benchmark runner."""
