@@ -31,5 +31,5 @@ def record_head(record: Model) -> SafeString:
         url,
         jsonld.MEDIA_TYPE,
         url,
-        mark_safe(data),  # escaped for a script element above
+        mark_safe(data),  # nosec B308 B703 (escaped for a script element above)
     )

@@ -255,7 +255,7 @@ def test_command_refuses_bad_arguments(options: dict[str, int], message: str) ->
 
 def test_chunked_normalisation_equals_the_reference() -> None:
     """``normalize`` caches whitespace/punctuation-separated chunks; the result is unchanged."""
-    rng = random.Random(5)
+    rng = random.Random(5)  # nosec B311 (test data, not security)
     alphabet = (
         "aÄéёЁй_-.,;:!?()[]\"'、。，．・「」『』（） \t\n\u3000\u00a0¨´0９ｱｶﾞ・ー々がΩßﬁ①㍻"
         + "".join(words.JAPANESE[:10])
