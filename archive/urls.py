@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("archive.interchange.urls")),
     path("documents/", include("documents.urls")),
     path("people/", include("people.urls")),
+    path("events/", include("documents.events_urls")),
     path("resolve/", resolve_page, name="resolve"),
     path("oai", oai_endpoint, name="oai"),
     path(

@@ -14,6 +14,9 @@ from documents.models import (
     DocumentRelation,
     DocumentText,
     DocumentType,
+    Event,
+    EventDocument,
+    EventParticipant,
     Identifier,
     Place,
     Publication,
@@ -283,3 +286,95 @@ class CitationAdmin(CitationMatchingMixin, CuratorAdmin):
     search_fields = ["text", "label"]
     autocomplete_fields = ["publication", "cited_document", "cited_publication"]
     readonly_fields = ["suggested_documents"]
+
+
+class EventParticipantInline(CuratorTabularInline):
+    model = EventParticipant
+    extra = 0
+    fields = ["agent", "role", "side", "order", "note"]
+    autocomplete_fields = ["agent", "side"]
+
+
+class EventDocumentInline(CuratorTabularInline):
+    model = EventDocument
+    extra = 0
+    fields = ["document", "relation", "side", "order", "note"]
+    autocomplete_fields = ["document", "side"]
+
+
+class SubEventInline(CuratorTabularInline):
+    """The rounds or sessions of a negotiation, listed on it (edited on their own pages)."""
+
+    model = Event
+    fk_name = "parent"
+    extra = 0
+    fields = ["identifier", "title", "kind", "date_edtf", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(CuratorAdmin):
+    list_display = ["title", "kind", "date_edtf", "time_start", "place", "status", "restricted"]
+    list_filter = ["status", "restricted", "kind", "place"]
+    list_select_related = ["place"]
+    search_fields = ["title", "identifier", "summary"]
+    autocomplete_fields = ["place", "parent"]
+    readonly_fields = ["date_as_shown", "public_links"]
+    inlines = [EventParticipantInline, EventDocumentInline, SubEventInline]
+    fieldsets = [
+        (
+            "Identity",
+            {
+                "fields": [
+                    "identifier",
+                    "title",
+                    "kind",
+                    ("date_edtf", "date_as_shown"),
+                    ("time_start", "time_end"),
+                    ("place", "venue"),
+                    "parent",
+                ]
+            },
+        ),
+        ("Content", {"fields": ["summary", "source"]}),
+        ("Publication", {"fields": ["status", "restricted", "public_links"]}),
+    ]
+
+    @admin.display(description="date as shown")
+    def date_as_shown(self, obj: Event) -> str:
+        return obj.date_display or "—"
+
+    @admin.display(description="public page and API record")
+    def public_links(self, obj: Event) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        if not obj.is_public:
+            return "Not public yet: the page and API record appear once it is published."
+        return format_html(
+            '<a href="{}">public page</a> · <a href="{}">API record</a>',
+            obj.get_absolute_url(),
+            f"/api/v1/events/{obj.identifier}/",
+        )
+
+
+@admin.register(EventParticipant)
+class EventParticipantAdmin(CuratorAdmin):
+    list_display = ["event", "agent", "role", "side"]
+    list_filter = ["role"]
+    list_select_related = ["event", "agent", "side"]
+    search_fields = ["event__title", "agent__name"]
+    autocomplete_fields = ["event", "agent", "side"]
+
+
+@admin.register(EventDocument)
+class EventDocumentAdmin(CuratorAdmin):
+    list_display = ["event", "document", "relation", "side"]
+    list_filter = ["relation"]
+    list_select_related = ["event", "document", "side"]
+    search_fields = ["event__title", "document__title"]
+    autocomplete_fields = ["event", "document", "side"]

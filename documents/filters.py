@@ -8,15 +8,18 @@ reusing a filter's join.
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import ExtractYear
+from django.db.models import DateField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute, ExtractYear
 
 from archive.filters import (
+    FAR_FUTURE,
+    FAR_PAST,
     DateFilterMixin,
     Facet,
     KirokuFilterSet,
     MultiValueCharFilter,
     MultiValueNumberFilter,
+    Ordering,
     PartialDateFilter,
     StrictBooleanFilter,
     choice_label,
@@ -36,6 +39,10 @@ from documents.models import (
     DigitalObject,
     Document,
     DocumentText,
+    Event,
+    EventKind,
+    EventParticipant,
+    ParticipantRole,
     Place,
     Publication,
     PublicationCreator,
@@ -329,3 +336,93 @@ class PlaceFilterSet(KirokuFilterSet):
     class Meta:
         model = Place
         fields: list[str] = []
+
+
+def event_date_ordering(label: str, *, descending: bool = False) -> Ordering:
+    """By earliest date, then time of day (untimed first), title and id; undated last."""
+    return Ordering(
+        label,
+        (
+            (
+                "sort_date",
+                Coalesce(
+                    "date_start",
+                    Value(FAR_PAST if descending else FAR_FUTURE),
+                    output_field=DateField(),
+                ),
+            ),
+            # minutes after midnight (an integer, so a cursor can carry it); untimed first
+            (
+                "sort_minute",
+                Coalesce(ExtractHour("time_start") * 60 + ExtractMinute("time_start"), Value(-1)),
+            ),
+            ("title", F("title")),
+            ("id", F("id")),
+        ),
+        descending,
+    )
+
+
+EVENT_ORDERINGS = {
+    "date": event_date_ordering("Date"),
+    "-date": event_date_ordering("Date (latest first)", descending=True),
+    "title": field_ordering("Title", "title"),
+    "identifier": field_ordering("Identifier", "identifier"),
+}
+
+
+class EventFilterSet(DateFilterMixin, KirokuFilterSet):
+    """Events: the events page's and the API's filters, sort orders and facets."""
+
+    search_fields = ("title", "summary", "identifier")
+    orderings = EVENT_ORDERINGS
+    default_ordering = "date"
+    facets = {
+        "kind": Facet("kind", excludes=("kind",)),
+        "place": Facet("place__identifier", "place__name", excludes=("place",)),
+        "year": Facet(
+            "facet_year", excludes=("year",), annotate={"facet_year": ExtractYear("date_start")}
+        ),
+    }
+
+    kind = MultiValueCharFilter(field_name="kind", choices=EventKind.choices, label="Kind")
+    place = MultiValueCharFilter(field_name="place__identifier", label="Place (identifier)")
+    agent = MultiValueCharFilter(method="filter_agent", label="Participant (agent identifier)")
+    role = MultiValueCharFilter(
+        method="filter_role",
+        choices=ParticipantRole.choices,
+        label="Participant's role (" + ", ".join(ParticipantRole.values) + "); with agent, "
+        "that agent's",
+    )
+    parent = MultiValueCharFilter(method="filter_parent", label="Part of the event (identifier)")
+    date_from = PartialDateFilter(method="filter_date_from", label="Dates overlap from")
+    date_to = PartialDateFilter(method="filter_date_to", label="Dates overlap until")
+    year = year_filter()
+    ordering = ordering_filter(EVENT_ORDERINGS)
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+    def _participants(self) -> QuerySet:
+        """Participations of agents the requester may see (a hidden agent finds nothing)."""
+        return EventParticipant.objects.filter(
+            agent__in=Agent.objects.visible_to(self.user).values("pk")
+        )
+
+    def filter_agent(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        participants = self._participants().filter(agent__identifier__in=value)
+        wanted_roles = self.form.cleaned_data.get("role")
+        if wanted_roles:  # role and agent together: that agent in one of those roles
+            participants = participants.filter(role__in=wanted_roles)
+        return queryset.filter(pk__in=participants.values("event_id"))
+
+    def filter_role(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if self.form.cleaned_data.get("agent"):
+            return queryset  # combined with the agent filter above
+        participants = self._participants().filter(role__in=value)
+        return queryset.filter(pk__in=participants.values("event_id"))
+
+    def filter_parent(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        parents = Event.objects.visible_to(self.user).filter(identifier__in=value)
+        return queryset.filter(parent__in=parents.values("pk"))

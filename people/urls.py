@@ -1,5 +1,6 @@
 from django.urls import path
 
+from documents.event_views import agent_chronology_page
 from people import network_views, views
 
 app_name = "people"
@@ -9,4 +10,5 @@ urlpatterns = [
     path("network/", network_views.network_page, name="network"),
     path("network/connection/", network_views.connection_page, name="connection"),
     path("<str:identifier>/", views.agent_detail, name="detail"),
+    path("<str:identifier>/chronology/", agent_chronology_page, name="chronology"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from archive.api.serializers import BriefSerializer
-from documents.models import Document, DocumentType, Place, Publication, Subject
+from documents.models import Document, DocumentType, Event, Place, Publication, Subject
 
 
 class DocumentBriefSerializer(BriefSerializer):
@@ -56,3 +56,13 @@ class DocumentTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = DocumentType
         fields = ["code", "name"]
+
+
+class EventBriefSerializer(BriefSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:event-detail", lookup_field="identifier"
+    )
+
+    class Meta:
+        model = Event
+        fields = ["identifier", "title", "url"]

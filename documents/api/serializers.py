@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from archive.api.serializers import (
@@ -20,7 +21,9 @@ from archive.api.serializers import (
 from archive.models import Collection, Language, ReferenceLevel
 from archive.references import format_reference
 from documents.api.briefs import (
+    DocumentBriefSerializer,
     DocumentTypeSerializer,
+    EventBriefSerializer,
     PlaceBriefSerializer,
     PublicationBriefSerializer,
     SubjectBriefSerializer,
@@ -30,6 +33,9 @@ from documents.models import (
     Document,
     DocumentText,
     DocumentType,
+    Event,
+    EventDocument,
+    EventParticipant,
     Identifier,
     Place,
     Publication,
@@ -288,6 +294,80 @@ class PlaceSerializer(serializers.ModelSerializer):
             "note",
             "documents_created",
             "documents_mentioning",
+        ]
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "16:15"})
+class LocalTimeField(serializers.TimeField):
+    """A local time of day as ``HH:MM`` (no zone: the time where the event took place)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", read_only=True, allow_null=True, **kwargs)
+
+
+class EventParticipantSerializer(serializers.ModelSerializer):
+    """An agent's part in an event, with the side it represented (``null`` if not public)."""
+
+    agent = AgentBriefSerializer(read_only=True)
+    side = AgentBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = EventParticipant
+        fields = ["role", "agent", "side", "note"]
+
+
+class EventDocumentSerializer(serializers.ModelSerializer):
+    """A document about an event, with the side that produced it (``null`` if not public)."""
+
+    document = DocumentBriefSerializer(read_only=True)
+    side = AgentBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = EventDocument
+        fields = ["relation", "document", "side", "note"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An event with its date (and times of day), place, participants and documents.
+
+    ``participants`` and ``documents`` list only public agents and documents; ``part_of`` is
+    the negotiation or visit the event belongs to (``null`` when none, or not public).
+    """
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:event-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    date = DateSerializer(source="*", read_only=True)
+    time_start = LocalTimeField()
+    time_end = LocalTimeField()
+    place = PlaceBriefSerializer(read_only=True, allow_null=True)
+    part_of = EventBriefSerializer(source="parent", read_only=True, allow_null=True)
+    participants = EventParticipantSerializer(
+        source="shown_participants", many=True, read_only=True
+    )
+    documents = EventDocumentSerializer(source="shown_documents", many=True, read_only=True)
+    modified = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = Event
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "title",
+            "kind",
+            "date",
+            "time_start",
+            "time_end",
+            "place",
+            "venue",
+            "part_of",
+            "summary",
+            "source",
+            "participants",
+            "documents",
+            "modified",
         ]
 
 

@@ -11,5 +11,6 @@ router.register("documents", views.DocumentViewSet, basename="document")
 router.register("publications", views.PublicationViewSet, basename="publication")
 router.register("subjects", views.SubjectViewSet, basename="subject")
 router.register("places", views.PlaceViewSet, basename="place")
+router.register("events", views.EventViewSet, basename="event")
 
 urlpatterns = [path("resolve/", resolve_api, name="resolve"), *router.urls]

@@ -20,17 +20,28 @@ from documents import citations
 from documents.api.serializers import (
     DocumentSerializer,
     DocumentWriteSerializer,
+    EventSerializer,
     PlaceSerializer,
     PublicationSerializer,
     SubjectSerializer,
 )
 from documents.filters import (
     DocumentFilterSet,
+    EventFilterSet,
     PlaceFilterSet,
     PublicationFilterSet,
     SubjectFilterSet,
 )
-from documents.models import Copy, Document, DocumentText, Identifier, Place, Subject
+from documents.models import (
+    Copy,
+    Document,
+    DocumentText,
+    EventDocument,
+    EventParticipant,
+    Identifier,
+    Place,
+    Subject,
+)
 from people.models import AgentRole
 
 
@@ -209,6 +220,38 @@ class PlaceViewSet(PartnerViewSet):
                 ),
                 mentioning_count=Count(
                     "documents", filter=Document.public_q("documents__"), distinct=True
+                ),
+            )
+        )
+
+
+class EventViewSet(PartnerViewSet):
+    """Events: negotiation rounds, meetings, signings, ..., with participants and documents."""
+
+    serializer_class = EventSerializer
+    filterset_class = EventFilterSet
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            self.visible()
+            # the place and the enclosing event as briefs
+            .select_related("place", "parent")
+            .prefetch_related(
+                # public participants with the agent and the side for their briefs
+                Prefetch(
+                    "participants",
+                    self.shown(EventParticipant.objects.select_related("agent", "side")).order_by(
+                        "order", "role"
+                    ),
+                    to_attr="shown_participants",
+                ),
+                # public documents with the side that produced them
+                Prefetch(
+                    "event_documents",
+                    self.shown(EventDocument.objects.select_related("document", "side")).order_by(
+                        "order", "relation"
+                    ),
+                    to_attr="shown_documents",
                 ),
             )
         )

@@ -1,5 +1,13 @@
 """Models of the documents app."""
 
+from documents.models.events import (
+    Event,
+    EventDocument,
+    EventDocumentRelation,
+    EventKind,
+    EventParticipant,
+    ParticipantRole,
+)
 from documents.models.publications import (
     Citation,
     CitationKind,
@@ -36,7 +44,13 @@ __all__ = [
     "DocumentRelation",
     "DocumentText",
     "DocumentType",
+    "Event",
+    "EventDocument",
+    "EventDocumentRelation",
+    "EventKind",
+    "EventParticipant",
     "Identifier",
+    "ParticipantRole",
     "Place",
     "Publication",
     "PublicationCreator",

@@ -131,7 +131,7 @@ def test_api_conforms_to_its_schema(
 
         check()
         tested += 1
-    # list and detail of eight endpoints, the identifier concordance, the network (2), and
-    # the writes of documents, agents and relations, and the citation files
-    assert tested == 32
+    # list and detail of nine endpoints (events too), the identifier concordance, the network
+    # (2), the writes of documents, agents and relations, and the citation files
+    assert tested == 34
     assert writes == 12

@@ -29,7 +29,7 @@ from archive.models import Collection, Publishable, Repository
 from archive.oai.protocol import repository_domain
 from archive.sitemaps import SITEMAPS
 from archive.workflow import REVIEWER
-from documents.models import Document, Place, Publication, Subject
+from documents.models import Document, Event, Place, Publication, Subject
 from people.models import Agent, AgentRelation
 from tests.trust.conftest import HIDDEN_STATES, VisWorld, staff_client
 
@@ -72,6 +72,9 @@ FILLERS: dict[str, Fill] = {
     "api:agentrelation-detail": Fill("pk", AgentRelation, "relation", key="pk"),
     "api:subject-detail": Fill("identifier", Subject),
     "api:place-detail": Fill("identifier", Place),
+    "events:detail": Fill("identifier", Event),
+    "api:event-detail": Fill("identifier", Event),
+    "people:chronology": Fill("identifier", Agent, "agent"),
     "sitemap-section": Fill("section", values=tuple(SITEMAPS)),
     "iiif-manifest": Fill("identifier", Document, "document"),
     "collection-ead": Fill("identifier", Collection, "collection"),

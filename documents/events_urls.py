@@ -1,0 +1,10 @@
+from django.urls import path
+
+from documents import event_views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", event_views.event_list, name="list"),
+    path("<str:identifier>/", event_views.event_detail, name="detail"),
+]
