@@ -189,8 +189,12 @@ class CuratorAdmin(WorkflowFieldsMixin, SimpleHistoryAdmin):
     ) -> None:
         """Move each selected record to ``to`` if it is in ``allowed_from``; one save each."""
         moved, skipped = 0, []
+        # The changelist's queryset may be DISTINCT (a search across relations), which
+        # PostgreSQL refuses to lock; lock the chosen rows by primary key instead.
+        chosen = list(queryset.values_list("pk", flat=True))
+        rows = self.model._default_manager.filter(pk__in=chosen).order_by("pk")
         with transaction.atomic():
-            for obj in queryset.select_related(None).select_for_update(of=("self",)):
+            for obj in rows.select_for_update(of=("self",)):
                 if obj.status not in allowed_from or not may_edit(request.user, obj):
                     skipped.append(str(obj))
                     continue

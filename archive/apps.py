@@ -9,11 +9,16 @@ class ArchiveConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
+        from django.urls import register_converter
 
         from . import signals  # noqa: F401  (connects the derived-field receiver)
+        from .converters import IdentifierConverter
         from .search import signals as search_signals  # noqa: F401  (keeps the index current)
         from .tombstones import retire_renamed_identifier  # noqa: F401  (connects receivers)
         from .workflow import setup_after_migrate
+
+        # before any URLconf is read: the routes name records as <identifier:identifier>
+        register_converter(IdentifierConverter, "identifier")
 
         # after the last of the archive's apps has migrated, so all their permissions exist
         post_migrate.connect(

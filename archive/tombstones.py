@@ -132,8 +132,8 @@ class TombstoneMiddleware:
         if response.status_code != 404 or match is None or match.view_name not in ROUTES:
             return response
         identifier = match.kwargs.get("identifier")
-        if not identifier or "\x00" in identifier:
-            return response  # no record has it (and PostgreSQL cannot compare a NUL)
+        if not identifier:
+            return response
         route = ROUTES[match.view_name]
         model = apps.get_model(route.model)
         answer = self.renamed(request, match, model, identifier)

@@ -19,12 +19,12 @@ archive_patterns = [
     path("timeline/", views.timeline, name="timeline"),
     path("collections/", views.collection_list, name="collections"),
     path(
-        "collections/<str:identifier>/",
+        "collections/<identifier:identifier>/",
         negotiated(public_collections)(views.collection_detail),
         name="collection",
     ),
     path(
-        "repositories/<str:identifier>/",
+        "repositories/<identifier:identifier>/",
         negotiated(public_repositories)(views.repository_detail),
         name="repository",
     ),

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from archive.models import IdentifierScheme
+from archive.search.text import fold
 from documents.models import Copy, Document, Identifier, Publication
 
 #: the longest identifier a lookup accepts (longer input is refused, not truncated)
@@ -36,10 +37,9 @@ _DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(10\..+)$", re.IGNOR
 
 
 def normalize(value: str) -> str:
-    """Comparable form of an identifier: no case, diacritics, spaces or punctuation."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub("", bare.casefold())
+    """Comparable form of an identifier: folded as search folds text (no case, diacritics or
+    width), without spaces or punctuation."""
+    return _NON_ALNUM.sub("", fold(value))
 
 
 @dataclass

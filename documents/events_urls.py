@@ -6,5 +6,5 @@ app_name = "events"
 
 urlpatterns = [
     path("", event_views.event_list, name="list"),
-    path("<str:identifier>/", event_views.event_detail, name="detail"),
+    path("<identifier:identifier>/", event_views.event_detail, name="detail"),
 ]

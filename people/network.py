@@ -229,29 +229,25 @@ def _steps(
     chain = []
     pk = goal
     while parent[pk] is not None:
-        previous, relation, document = parent[pk]
-        chain.append((previous, pk, relation, document))
+        previous, relation, _document = parent[pk]
+        chain.append((previous, pk, relation))
         pk = previous
     chain.reverse()
     agents = Agent.objects.in_bulk({pk for link in chain for pk in link[:2]})
     steps = []
-    for source, target, relation, document in chain:
+    for source, target, relation in chain:
         if relation is not None:
             documents = list(relation.supporting_documents.public().only("identifier", "title"))
         else:
-            documents = list(Document.objects.public().filter(pk=document))
-            # every public document the two share, not only the first found
+            # every public document the two share, not only the one the search went through
             shared = AgentRole.objects.filter(AgentRole.public_q(), agent_id=source).values(
                 "document_id"
             )
-            documents = (
-                list(
-                    Document.objects.public()
-                    .filter(pk__in=shared, agent_roles__agent_id=target)
-                    .distinct()
-                    .order_by("date_start", "title")
-                )
-                or documents
+            documents = list(
+                Document.objects.public()
+                .filter(pk__in=shared, agent_roles__agent_id=target)
+                .distinct()
+                .order_by("date_start", "title")
             )
         steps.append(Step(agents[source], agents[target], relation, documents))
     return steps

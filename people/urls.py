@@ -9,6 +9,6 @@ urlpatterns = [
     path("", views.agent_list, name="list"),
     path("network/", network_views.network_page, name="network"),
     path("network/connection/", network_views.connection_page, name="connection"),
-    path("<str:identifier>/", views.agent_detail, name="detail"),
-    path("<str:identifier>/chronology/", agent_chronology_page, name="chronology"),
+    path("<identifier:identifier>/", views.agent_detail, name="detail"),
+    path("<identifier:identifier>/chronology/", agent_chronology_page, name="chronology"),
 ]

@@ -23,7 +23,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +30,7 @@ from rest_framework.response import Response
 from archive.api.conditional import Validators, add_validators
 from archive.api.errors import BadQuery, ErrorSerializer
 from archive.api.pagination import PAGINATION_PARAMS, KirokuPagination
+from archive.converters import IDENTIFIER_PATTERN
 from archive.facets import UnknownFacet, facet_counts
 from archive.filters import KirokuFilterSet
 from archive.models import Collection
@@ -200,7 +200,7 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     """Read-only list and detail of one model, by its stable ``identifier``."""
 
     lookup_field = "identifier"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = IDENTIFIER_PATTERN
     permission_classes = [AllowAny]
     filter_backends = [StrictFilterBackend]
     pagination_class = KirokuPagination
@@ -284,12 +284,6 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         if user.is_authenticated and user.is_staff:
             return queryset
         return queryset.filter(queryset.model.public_q())
-
-    def get_object(self) -> Any:
-        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
-        if "\x00" in str(value):
-            raise NotFound()  # no identifier holds one; PostgreSQL would refuse the query
-        return super().get_object()
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()

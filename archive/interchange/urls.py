@@ -5,7 +5,9 @@ from django.urls import path
 from archive.interchange import views
 
 urlpatterns = [
-    path("iiif/<str:identifier>/manifest", views.iiif_manifest, name="iiif-manifest"),
-    path("collections/<str:identifier>/ead.xml", views.collection_ead, name="collection-ead"),
-    path("people/<str:identifier>/eac.xml", views.agent_eac, name="agent-eac"),
+    path("iiif/<identifier:identifier>/manifest", views.iiif_manifest, name="iiif-manifest"),
+    path(
+        "collections/<identifier:identifier>/ead.xml", views.collection_ead, name="collection-ead"
+    ),
+    path("people/<identifier:identifier>/eac.xml", views.agent_eac, name="agent-eac"),
 ]

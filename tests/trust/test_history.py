@@ -142,6 +142,26 @@ def test_bulk_actions_write_one_row_per_record(form: DocumentType, reviewer: Cli
     assert delta(lambda: act("submit_for_review")) == {}
 
 
+def test_bulk_action_on_a_searched_changelist(reviewer: Client) -> None:
+    """A search across name forms makes the changelist DISTINCT; the action must still lock."""
+    agents = [
+        Agent.objects.create(identifier=f"t-hist-searched-{n}", kind="person", name=f"Searched {n}")
+        for n in range(2)
+    ]
+    english = Language.objects.get_or_create(code="en", defaults={"name": "English"})[0]
+    for agent in agents:
+        NameForm.objects.create(
+            agent=agent, name="Alias", language=english, script="Latn", kind="variant"
+        )
+    ids = [agent.pk for agent in agents]
+    response = reviewer.post(
+        "/admin/people/agent/?q=t-hist-searched",
+        {"action": "submit_for_review", "_selected_action": ids, "index": 0},
+    )
+    assert response.status_code == 302
+    assert set(Agent.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"review"}
+
+
 def test_revert_writes_one_row(form: DocumentType, reviewer: Client) -> None:
     doc = Document.objects.create(identifier="t-hist-revert", title="First", document_type=form)
     doc.title = "Second"
