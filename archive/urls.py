@@ -42,6 +42,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("people/", include("people.urls")),
     path("events/", include("documents.events_urls")),
+    path("genealogies/", include("documents.genealogy_urls")),
     path("resolve/", resolve_page, name="resolve"),
     path("oai", oai_endpoint, name="oai"),
     path(

@@ -49,6 +49,7 @@ from documents.models import (
     PublicationKind,
     Subject,
     TextKind,
+    TextLineage,
 )
 from people.models import Agent, AgentRole, DocumentRole
 
@@ -426,3 +427,43 @@ class EventFilterSet(DateFilterMixin, KirokuFilterSet):
     def filter_parent(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         parents = Event.objects.visible_to(self.user).filter(identifier__in=value)
         return queryset.filter(parent__in=parents.values("pk"))
+
+
+GENEALOGY_ORDERINGS = {
+    "title": field_ordering("Title", "title"),
+    "-title": field_ordering("Title (Z–A)", "title", descending=True),
+    "identifier": field_ordering("Identifier", "identifier"),
+}
+
+
+class TextLineageFilterSet(KirokuFilterSet):
+    """Text genealogies: the genealogies page's and the API's filters and sort orders."""
+
+    search_fields = ("title", "description", "identifier")
+    orderings = GENEALOGY_ORDERINGS
+    default_ordering = "title"
+
+    document = MultiValueCharFilter(
+        method="filter_document", label="With a step in the document (identifier)"
+    )
+    side = MultiValueCharFilter(
+        method="filter_side", label="With a step written by (agent identifier)"
+    )
+    ordering = ordering_filter(GENEALOGY_ORDERINGS)
+
+    class Meta:
+        model = TextLineage
+        fields: list[str] = []
+
+    def _steps(self) -> QuerySet:
+        """Steps the requester may see (a hidden text or document finds nothing)."""
+        return DocumentText.objects.visible_to(self.user).filter(lineage__isnull=False)
+
+    def filter_document(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        steps = self._steps().filter(document__identifier__in=value)
+        return queryset.filter(pk__in=steps.values("lineage_id"))
+
+    def filter_side(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        sides = Agent.objects.visible_to(self.user).filter(identifier__in=value)
+        steps = self._steps().filter(side__in=sides.values("pk"))
+        return queryset.filter(pk__in=steps.values("lineage_id"))

@@ -218,10 +218,10 @@ def document_citation(request: HttpRequest, identifier: str, suffix: str) -> Htt
 # -- comparison -------------------------------------------------------------------------------
 
 
-def text_reference(text: DocumentText, document: Document) -> str:
-    """How a text is named in a comparison URL: its key in its own document, else
-    ``<document identifier>:<key>``."""
-    if text.document_id == document.pk:
+def text_reference(text: DocumentText, document: Document | None = None) -> str:
+    """How a text is named in a comparison URL: its key in its own ``document``, else (and
+    always without a document, as on a genealogy's page) ``<document identifier>:<key>``."""
+    if document is not None and text.document_id == document.pk:
         return text.key
     return f"{text.document.identifier}:{text.key}"
 
@@ -238,28 +238,23 @@ def comparable_texts(document: Document) -> dict[str, DocumentText]:
         DocumentText.objects.public()
         .filter(lineage__in=lineages)
         .exclude(document=document)
-        .select_related("document", "language", "lineage")
+        .select_related("document", "language", "lineage", "side")
         .order_by("lineage", "lineage_position")
     )
     return {text_reference(text, document): text for text in [*own, *others]}
 
 
-def _text_label(text: DocumentText, document: Document) -> str:
-    label = text.label or text.get_kind_display()
-    where = "" if text.document_id == document.pk else f" — {text.document.title}"
-    return f"{label} ({text.language.name}){where}"
-
-
-def default_pair(texts: dict[str, DocumentText], document: Document) -> tuple[str, str]:
+def default_pair(texts: dict[str, DocumentText], document: Document | None) -> tuple[str, str]:
     """The two texts offered first: the document's first text in a genealogy with the next
-    step of that genealogy (or the step before it), else its first two texts."""
+    step of that genealogy (or the step before it), else its first two texts (without a
+    document: the first two, which on a genealogy's page are its first two steps)."""
     refs = list(texts)
     steps = sorted(
         (ref for ref in refs if texts[ref].lineage_id),
         key=lambda ref: (texts[ref].lineage_id, texts[ref].lineage_position),
     )
     for ref in steps:
-        if texts[ref].document_id != document.pk:
+        if document is None or texts[ref].document_id != document.pk:
             continue
         same = [r for r in steps if texts[r].lineage_id == texts[ref].lineage_id]
         j = same.index(ref)
@@ -271,26 +266,33 @@ def default_pair(texts: dict[str, DocumentText], document: Document) -> tuple[st
 
 
 class CompareForm(forms.Form):
-    """Two texts to compare, chosen among a document's comparable texts."""
+    """Two texts to compare, chosen among a document's comparable texts (``texts``, by their
+    :func:`text_reference`)."""
 
     a = forms.ChoiceField(label="Earlier text")
     b = forms.ChoiceField(label="Later text")
+    invalid_choice = "“%(value)s” is not a text of this document or of a text genealogy it is in."
 
     def __init__(
         self,
         data: object = None,
         *,
         texts: dict[str, DocumentText],
-        document: Document,
+        document: Document | None = None,
     ) -> None:
         super().__init__(data)
-        options = [(ref, _text_label(text, document)) for ref, text in texts.items()]
-        invalid = "“%(value)s” is not a text of this document or of a text genealogy it is in."
+        options = [(ref, self.option_label(text, document)) for ref, text in texts.items()]
         for name in ("a", "b"):
             self.fields[name].choices = options
-            self.fields[name].error_messages["invalid_choice"] = invalid
+            self.fields[name].error_messages["invalid_choice"] = self.invalid_choice
         if not self.is_bound and len(options) > 1:
             self.initial = dict(zip("ab", default_pair(texts, document), strict=True))
+
+    @staticmethod
+    def option_label(text: DocumentText, document: Document | None) -> str:
+        label = text.label or text.get_kind_display()
+        where = "" if document and text.document_id == document.pk else f" — {text.document.title}"
+        return f"{label} ({text.language.name}){where}"
 
     def clean(self) -> dict:
         data = super().clean()
@@ -306,7 +308,7 @@ def document_compare(request: HttpRequest, identifier: str) -> HttpResponse:
             Prefetch(
                 "texts",
                 DocumentText.objects.public()
-                .select_related("language", "lineage", "document")
+                .select_related("language", "lineage", "document", "side")
                 .order_by("order", "key"),
                 "public_texts",
             )

@@ -29,6 +29,7 @@ ENDPOINTS = {
     "subjects": "api:subject-list",
     "places": "api:place-list",
     "publications": "api:publication-list",
+    "genealogies": "api:genealogy-list",
 }
 
 

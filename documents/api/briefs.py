@@ -9,7 +9,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from archive.api.serializers import BriefSerializer
-from documents.models import Document, DocumentType, Event, Place, Publication, Subject
+from documents.models import (
+    Document,
+    DocumentType,
+    Event,
+    Place,
+    Publication,
+    Subject,
+    TextLineage,
+)
 
 
 class DocumentBriefSerializer(BriefSerializer):
@@ -65,4 +73,14 @@ class EventBriefSerializer(BriefSerializer):
 
     class Meta:
         model = Event
+        fields = ["identifier", "title", "url"]
+
+
+class GenealogyBriefSerializer(BriefSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:genealogy-detail", lookup_field="identifier"
+    )
+
+    class Meta:
+        model = TextLineage
         fields = ["identifier", "title", "url"]

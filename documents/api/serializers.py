@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,10 +25,12 @@ from documents.api.briefs import (
     DocumentBriefSerializer,
     DocumentTypeSerializer,
     EventBriefSerializer,
+    GenealogyBriefSerializer,
     PlaceBriefSerializer,
     PublicationBriefSerializer,
     SubjectBriefSerializer,
 )
+from documents.genealogy import span_display, span_edtf
 from documents.models import (
     Copy,
     Document,
@@ -41,7 +44,9 @@ from documents.models import (
     Publication,
     PublicationCreator,
     Subject,
+    TextLineage,
 )
+from documents.views import text_reference
 from people.api.serializers import AgentBriefSerializer, SchemeSerializer
 from people.models import AgentRole
 
@@ -462,3 +467,127 @@ class DocumentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
                     )
                 attrs["reference_level"] = level
         return attrs
+
+
+# -- text genealogies ---------------------------------------------------------------------------
+
+
+class GenealogyStepSerializer(serializers.ModelSerializer):
+    """One step of a genealogy: a text of a document, with its place in the chain.
+
+    ``reference`` (``<document identifier>:<key>``) names the step in ``compare?a=&b=``.
+    """
+
+    reference = serializers.SerializerMethodField()
+    position = serializers.IntegerField(source="lineage_position")
+    side = AgentBriefSerializer(read_only=True, allow_null=True)
+    date = DateSerializer(source="*", read_only=True)
+    document = DocumentBriefSerializer(read_only=True)
+    language = serializers.CharField(source="language.code")
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentText
+        fields = [
+            "reference",
+            "position",
+            "stage",
+            "kind",
+            "side",
+            "date",
+            "document",
+            "language",
+            "label",
+            "source",
+            "body",
+            "html_url",
+        ]
+
+    def get_reference(self, text: DocumentText) -> str:
+        return text_reference(text)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, text: DocumentText) -> str:
+        """The text on its document's public page."""
+        url = f"{text.document.get_absolute_url()}#text-{text.key}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class GenealogySpanSerializer(serializers.Serializer):
+    """The span of a genealogy's dates: the earliest and latest day its steps' dates allow."""
+
+    edtf = serializers.SerializerMethodField()
+    start = serializers.DateField(source="first_date", allow_null=True)
+    end = serializers.DateField(source="last_date", allow_null=True)
+    display = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_edtf(self, lineage: TextLineage) -> str | None:
+        return span_edtf(lineage.first_date, lineage.last_date) or None
+
+    def get_display(self, lineage: TextLineage) -> str:
+        return span_display(lineage)
+
+
+class GenealogySerializer(serializers.ModelSerializer):
+    """A text genealogy: an ordered chain of texts of one instrument or clause.
+
+    ``step_count`` and ``dates`` count only the steps the requester may see.
+    """
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:genealogy-detail", lookup_field="identifier"
+    )
+    html_url = HtmlUrlField()
+    step_count = serializers.IntegerField(read_only=True)
+    dates = GenealogySpanSerializer(source="*", read_only=True)
+    modified = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = TextLineage
+        fields = [
+            "identifier",
+            "url",
+            "html_url",
+            "title",
+            "description",
+            "step_count",
+            "dates",
+            "modified",
+        ]
+
+
+class GenealogyDetailSerializer(GenealogySerializer):
+    """A genealogy with its steps in order."""
+
+    steps = GenealogyStepSerializer(source="shown_steps", many=True, read_only=True)
+
+    class Meta(GenealogySerializer.Meta):
+        fields = [*GenealogySerializer.Meta.fields, "steps"]
+
+
+class ComparisonSegmentSerializer(serializers.Serializer):
+    """A run of text that is in both steps (``equal``), or only in the earlier (``delete``)
+    or the later one (``insert``)."""
+
+    operation = serializers.ChoiceField(choices=["equal", "insert", "delete"])
+    text = serializers.CharField()
+
+
+class ComparisonSidesSerializer(serializers.Serializer):
+    a = ComparisonSegmentSerializer(many=True, help_text="The earlier step, as segments.")
+    b = ComparisonSegmentSerializer(many=True, help_text="The later step, as segments.")
+
+
+class GenealogyComparisonSerializer(serializers.Serializer):
+    """Two steps of a genealogy compared word by word: each step's text cut into segments
+    (joined, they give the text back), and the number of words removed and added."""
+
+    genealogy = GenealogyBriefSerializer()
+    a = GenealogyStepSerializer()
+    b = GenealogyStepSerializer()
+    segments = ComparisonSidesSerializer()
+    removed = serializers.IntegerField(help_text="Words of a that b does not have.")
+    added = serializers.IntegerField(help_text="Words of b that a does not have.")
+    identical = serializers.BooleanField(help_text="The two texts differ in white space only.")

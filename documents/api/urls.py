@@ -12,5 +12,6 @@ router.register("publications", views.PublicationViewSet, basename="publication"
 router.register("subjects", views.SubjectViewSet, basename="subject")
 router.register("places", views.PlaceViewSet, basename="place")
 router.register("events", views.EventViewSet, basename="event")
+router.register("genealogies", views.GenealogyViewSet, basename="genealogy")
 
 urlpatterns = [path("resolve/", resolve_api, name="resolve"), *router.urls]

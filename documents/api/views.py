@@ -12,8 +12,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
+from rest_framework.response import Response
 
-from archive.api.base import PartnerViewSet, load_lineages
+from archive.api.base import COMMON_PARAMS, PartnerViewSet, load_lineages
+from archive.api.conditional import Validators
 from archive.api.errors import BadQuery
 from archive.api.writes import WritableMixin
 from documents import citations
@@ -21,6 +23,9 @@ from documents.api.serializers import (
     DocumentSerializer,
     DocumentWriteSerializer,
     EventSerializer,
+    GenealogyComparisonSerializer,
+    GenealogyDetailSerializer,
+    GenealogySerializer,
     PlaceSerializer,
     PublicationSerializer,
     SubjectSerializer,
@@ -31,6 +36,14 @@ from documents.filters import (
     PlaceFilterSet,
     PublicationFilterSet,
     SubjectFilterSet,
+    TextLineageFilterSet,
+)
+from documents.genealogy import (
+    StepCompareForm,
+    compare_steps,
+    ordered_steps,
+    step_choices,
+    with_summary,
 )
 from documents.models import (
     Copy,
@@ -255,3 +268,83 @@ class EventViewSet(PartnerViewSet):
                 ),
             )
         )
+
+
+class GenealogyViewSet(PartnerViewSet):
+    """Text genealogies: ordered chains of texts of one instrument, from draft to signed text,
+    and a word-level comparison of any two of their steps."""
+
+    serializer_class = GenealogySerializer
+    filterset_class = TextLineageFilterSet
+
+    def get_serializer_class(self) -> type:
+        if self.action == "retrieve":
+            return GenealogyDetailSerializer
+        return super().get_serializer_class()
+
+    def get_queryset(self) -> QuerySet:
+        user = self.request.user
+        # step counts and date spans of the steps the requester may see, in the same query
+        queryset = with_summary(
+            self.visible(), public=not (user.is_authenticated and user.is_staff)
+        )
+        if self.action in ("retrieve", "compare"):
+            # the steps the requester may see, in order, with document, language and side
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "texts",
+                    ordered_steps(self.shown(DocumentText.objects.all())),
+                    to_attr="shown_steps",
+                )
+            )
+        return queryset
+
+    def allowed_parameters(self) -> set[str]:
+        if self.action == "compare":
+            return {*COMMON_PARAMS, "a", "b"}
+        return super().allowed_parameters()
+
+    @extend_schema(
+        operation_id="genealogies_compare",
+        summary="Compare two steps of a genealogy word by word",
+        description=(
+            "The two steps named by ``a`` (the earlier) and ``b`` (the later), each text cut "
+            "into segments that are in both (equal), only in a (delete) or only in b (insert), "
+            "and the number of words removed and added. Words are compared whole in scripts "
+            "written with spaces and character by character in Chinese and Japanese; white "
+            "space alone is never a change."
+        ),
+        parameters=[
+            OpenApiParameter(
+                name,
+                OpenApiTypes.STR,
+                required=True,
+                description=f"The {which} step, by its reference "
+                "(``<document identifier>:<text key>``, as ``steps[].reference`` gives it).",
+            )
+            for name, which in (("a", "earlier"), ("b", "later"))
+        ],
+        responses={200: GenealogyComparisonSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def compare(self, request: Request, identifier: str | None = None) -> Response:
+        lineage = self.get_object()
+        choices = step_choices(lineage.shown_steps)
+        form = StepCompareForm(request.query_params, texts=choices)
+        if not form.is_valid():
+            raise BadQuery(form.errors)
+        left, right, comparison = compare_steps(form, choices)
+        self.validators = Validators(
+            modified=max(lineage.updated_at, left.updated_at, right.updated_at)
+        )
+        result = {
+            "genealogy": lineage,
+            "a": left,
+            "b": right,
+            "segments": {"a": comparison.left, "b": comparison.right},
+            "removed": comparison.removed,
+            "added": comparison.added,
+            "identical": comparison.identical,
+        }
+        context = self.get_serializer_context()
+        return Response(GenealogyComparisonSerializer(result, context=context).data)

@@ -213,6 +213,9 @@ class TextLineage(IdentifiedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("genealogies:detail", args=[self.identifier])
+
 
 class DocumentTextManager(models.Manager.from_queryset(PublishableQuerySet)):
     def get_by_natural_key(self, document: str, key: str) -> DocumentText:
