@@ -133,7 +133,8 @@ def test_api_conforms_to_its_schema(
 
         check()
         tested += 1
-    # list and detail of nine endpoints (events too), the identifier concordance, the network
-    # (2), the writes of documents, agents and relations, and the citation files
-    assert tested == 34
+    # list and detail of ten endpoints (events and genealogies too), the identifier
+    # concordance, the network (2), the writes of documents, agents and relations, the
+    # citation files and the comparison of two steps of a genealogy
+    assert tested == 37
     assert writes == 12
