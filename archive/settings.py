@@ -318,3 +318,5 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] += (
     "with a token (`Authorization: Token ...`), sending the record's `ETag` as `If-Match`."
 )
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"AgentKindEnum": "people.models.AgentKind"}
+# a text's kind appears in texts and in genealogy steps: one enum, under the name it had
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["TextKindEnum"] = "documents.models.TextKind"

@@ -4,7 +4,9 @@ Public anchors: a repository, a fonds, two documents, two agents, a publication.
 for each hidden state (draft, in review, withdrawn, published-but-restricted): a document, an
 agent, a collection, a repository and a publication of that state, and on the public anchors a
 text, a copy, a file, an agent relation and a document relation of that state, plus roles and
-published relations that point at the hidden records. Every hidden record carries a marker word
+published relations that point at the hidden records. A public text genealogy has a step in each
+public document, the hidden texts and a public text of each hidden document as further steps;
+each hidden state also has a genealogy of its own, with a public step. Every hidden record carries a marker word
 (``vismark<state><kind>``) in its title, name or body, and a ``t-vis-<state>-<kind>``
 identifier. No public door may show a marker, nor a hidden identifier (withdrawn records may
 show theirs only in their own tombstone and in OAI-PMH deleted headers).
@@ -33,6 +35,7 @@ from documents.models import (
     DocumentType,
     Publication,
     Subject,
+    TextLineage,
 )
 from people.models import Agent, AgentRelation, AgentRelationType, AgentRole
 
@@ -127,6 +130,22 @@ def build_world() -> VisWorld:
         code="t-vis-knows", label="knows", inverse_label="known by"
     )
     world = VisWorld(repo, fonds, doc, doc2, agent, agent2, publication)
+    # a public text genealogy with a public step in each public document; hidden steps join it
+    # below, and each hidden state has a genealogy of its own with a public step
+    lineage = TextLineage.objects.create(
+        identifier="t-vis-public-lineage", title="Visibility genealogy", **PUBLIC
+    )
+    for position, record in enumerate((doc, doc2), start=1):
+        DocumentText.objects.create(
+            document=record,
+            key="t-vis-step",
+            kind="draft",
+            language=ja,
+            body=f"Visibility step {position}",
+            lineage=lineage,
+            lineage_position=position,
+            **PUBLIC,
+        )
 
     for number, (state, values) in enumerate(HIDDEN_STATES.items(), start=1):
 
@@ -176,8 +195,24 @@ def build_world() -> VisWorld:
             key=f"t-vis-{state}-text",
             kind="transcript",
             language=ja,
+            label=f"Text {mark('textlabel')}",
             body=f"Text {mark('text')}",
+            lineage=lineage,
+            lineage_position=10 + number,
             **values,
+        )
+        hidden["genealogy"] = TextLineage.objects.create(
+            identifier=ident("genealogy"), title=f"Genealogy {mark('genealogy')}", **values
+        )
+        DocumentText.objects.create(
+            document=doc2,
+            key=f"t-vis-{state}-in-hidden-genealogy",
+            kind="draft",
+            language=ja,
+            body="A public text in a hidden genealogy",
+            lineage=hidden["genealogy"],
+            lineage_position=1,
+            **PUBLIC,
         )
         hidden["copy"] = Copy.objects.create(
             document=doc,
@@ -204,6 +239,17 @@ def build_world() -> VisWorld:
             **values,
         )
         # public parts and links that point at hidden records: hidden on the public side too
+        DocumentText.objects.create(
+            document=hidden["document"],
+            key="t-vis-step",
+            kind="draft",
+            language=ja,
+            label=f"Step {mark('steplabel')}",
+            body=f"Step {mark('step')}",
+            lineage=lineage,
+            lineage_position=20 + number,
+            **PUBLIC,
+        )
         AgentRole.objects.create(document=doc, agent=hidden["agent"], role="recipient")
         AgentRole.objects.create(document=hidden["document"], agent=agent, role="author")
         AgentRelation.objects.create(

@@ -29,7 +29,7 @@ from archive.models import Collection, Publishable, Repository
 from archive.oai.protocol import repository_domain
 from archive.sitemaps import SITEMAPS
 from archive.workflow import REVIEWER
-from documents.models import Document, Event, Place, Publication, Subject
+from documents.models import Document, Event, Place, Publication, Subject, TextLineage
 from people.models import Agent, AgentRelation
 from tests.trust.conftest import HIDDEN_STATES, VisWorld, staff_client
 
@@ -82,6 +82,9 @@ FILLERS: dict[str, Fill] = {
     "documents:compare": Fill("identifier", Document, "document"),
     "documents:citation": Fill("identifier", Document, "document", extra=(("suffix", "ris"),)),
     "api:document-citation": Fill("identifier", Document, "document"),
+    "genealogies:detail": Fill("identifier", TextLineage, "genealogy"),
+    "api:genealogy-detail": Fill("identifier", TextLineage, "genealogy"),
+    "api:genealogy-compare": Fill("identifier", TextLineage, "genealogy"),
 }
 #: routes the public crawl leaves out, with the reason
 SKIPPED: dict[str, str] = {}
