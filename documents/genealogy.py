@@ -73,7 +73,9 @@ class StepCompareForm(CompareForm):
     @staticmethod
     def option_label(text: DocumentText, document: Document | None) -> str:
         label = text.label or text.get_kind_display()
-        return f"{text.lineage_position}. {label} ({text.language.name}) — {text.document.title}"
+        return (
+            f"Step {text.lineage_position}: {label} ({text.language.name}) — {text.document.title}"
+        )
 
 
 def compare_steps(

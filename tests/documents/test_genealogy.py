@@ -168,10 +168,10 @@ def test_article_9_chain_is_shown_in_order_with_sides_dates_and_documents(client
 
 def test_the_first_two_steps_are_compared_by_default(client: Client) -> None:
     html = client.get(PAGE).content.decode()
-    assert re.search(rf'<option value="{SOVIET_DRAFT}" selected>1\. ', html)
-    assert re.search(rf'<option value="{KONO}" selected>2\. ', html)
+    assert re.search(rf'<option value="{SOVIET_DRAFT}" selected>Step 1: ', html)
+    assert re.search(rf'<option value="{KONO}" selected>Step 2: ', html)
     assert 'class="diff-summary"' in html
-    assert '<h3 id="diff-a">1. Soviet draft article' in html
+    assert '<h3 id="diff-a">Step 1: Soviet draft article' in html
 
 
 def test_the_agreed_wording_drops_including_the_territorial_question(client: Client) -> None:

@@ -6,10 +6,11 @@ agent, a collection, a repository and a publication of that state, and on the pu
 text, a copy, a file, an agent relation and a document relation of that state, plus roles and
 published relations that point at the hidden records. A public text genealogy has a step in each
 public document, the hidden texts and a public text of each hidden document as further steps;
-each hidden state also has a genealogy of its own, with a public step. Every hidden record carries a marker word
-(``vismark<state><kind>``) in its title, name or body, and a ``t-vis-<state>-<kind>``
-identifier. No public door may show a marker, nor a hidden identifier (withdrawn records may
-show theirs only in their own tombstone and in OAI-PMH deleted headers).
+each hidden state also has a genealogy of its own, with a public step. Every hidden record
+carries a marker word (``vismark<state><kind>``) in its title, name or body, and a
+``t-vis-<state>-<kind>`` identifier. No public door may show a marker, nor a hidden
+identifier (withdrawn records may show theirs only in their own tombstone and in OAI-PMH
+deleted headers).
 """
 
 from __future__ import annotations
