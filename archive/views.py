@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from archive.browse import (
 )
 from archive.filters import decade_of, in_subtree_q
 from archive.models import Collection, Repository, SearchKind
+from documents.chronology import timeline_decades, timeline_entries
 from documents.filters import DocumentFilterSet
 from documents.models import Document
 from documents.views import browse_documents, list_rows
@@ -145,19 +147,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def timeline(request: HttpRequest) -> HttpResponse:
-    """Dated public documents in date order, a decade a page, with year anchors.
+    """Dated public events and documents in date order, a decade a page, with year anchors.
 
     ``?decade=1950`` picks the decade (the earliest one by default); the decades and years
-    with their counts form the navigation. Three queries whatever the number of documents:
-    the decades, the page's documents, their languages.
+    with their counts form the navigation. Five queries whatever the number of records: the
+    decades (events, documents), the decade's events, its documents and their languages.
     """
-    dated = Document.objects.public().filter(date_start__isnull=False)
-    decades = list(
-        dated.annotate(decade=decade_of("date_start"))
-        .values("decade")
-        .annotate(n=Count("id"))
-        .order_by("decade")
-    )
+    decades = timeline_decades()
     raw = request.GET.get("decade", "")
     error = ""
     chosen = decades[0]["decade"] if decades else None
@@ -166,21 +162,13 @@ def timeline(request: HttpRequest) -> HttpResponse:
             chosen = int(raw)
         else:
             error = gettext("decade: enter the first year of a decade, such as 1950.")
-    documents: list[Document] = []
-    if chosen is not None and not error:
-        documents = list(
-            list_rows(
-                dated.filter(date_start__year__gte=chosen, date_start__year__lte=chosen + 9)
-            ).order_by("date_start", "title", "id")
-        )
-    years: dict[int, int] = {}
-    for document in documents:
-        years[document.date_start.year] = years.get(document.date_start.year, 0) + 1
+    entries = [] if chosen is None or error else timeline_entries(chosen, chosen + 9)
+    years = Counter(entry.date_start.year for entry in entries)
     context = {
         "decades": decades,
         "decade": chosen,
         "years": sorted(years.items()),
-        "documents": documents,
+        "entries": entries,
         "error": error,
     }
     return render(request, "archive/timeline.html", context, status=400 if error else 200)

@@ -1,22 +1,23 @@
 """Chronologies: events and documents merged into one dated sequence.
 
 Two readings share one entry shape: the archive's timeline (:func:`timeline_entries`, every
-public dated event and document, optionally of one year) and a person's or organization's
-chronology (:func:`agent_chronology`, the events they took part in and the documents they have
-a part in). Both read only public rows, through the models' ``public()`` / ``public_q()``, and
-cost a fixed number of queries however many entries there are.
+public dated event and document, optionally of some years, counted by decade in
+:func:`timeline_decades`) and a person's or organization's chronology
+(:func:`agent_chronology`, the events they took part in and the documents they have a part in).
+Both read only public rows, through the models' ``public()`` / ``public_q()``, and cost a fixed
+number of queries however many entries there are.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from archive.filters import date_overlap_q
+from archive.filters import decade_of
 from documents.models import Document, Event, EventParticipant
 from people.models import Agent, AgentRole
 
@@ -84,16 +85,40 @@ def _documents_for_display(queryset: QuerySet) -> QuerySet:
     )
 
 
-def timeline_entries(year: int | None = None) -> list[TimelineEntry]:
-    """Public dated events and documents in date order, of one ``year`` if given.
+def timeline_decades() -> list[dict[str, int]]:
+    """``[{"decade": 1950, "n": 42}, ...]``: public dated events and documents counted by the
+    decade they start in, earliest first. Two queries."""
+    counts: Counter[int] = Counter()
+    for model in (Event, Document):
+        rows = (
+            model.objects.public()
+            .filter(date_start__isnull=False)
+            .annotate(decade=decade_of("date_start"))
+            .values("decade")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        counts.update({row["decade"]: row["n"] for row in rows})
+    return [{"decade": decade, "n": n} for decade, n in sorted(counts.items())]
 
-    A record belongs to a year when its dates overlap it (a statement "1955" or a range
-    reaching into the year counts). Undated records have no place on a timeline.
+
+def timeline_entries(
+    first_year: int | None = None, last_year: int | None = None
+) -> list[TimelineEntry]:
+    """Public dated events and documents in date order, each placed at its start date.
+
+    Given ``first_year`` (and ``last_year``, the same year by default), only the records that
+    start within those years, both included. Undated records have no place on a timeline.
+    Three queries: the events, the documents, their languages.
     """
     dated = Q(date_start__isnull=False)
-    if year is not None:
-        dated &= date_overlap_q(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    events = Event.objects.public().filter(dated)
+    if first_year is not None:
+        last = first_year if last_year is None else last_year
+        dated &= Q(
+            date_start__gte=datetime.date(first_year, 1, 1),
+            date_start__lte=datetime.date(last, 12, 31),
+        )
+    events = Event.objects.public().filter(dated).select_related("place")
     documents = _documents_for_display(Document.objects.public().filter(dated))
     entries = [_event_entry(event) for event in events]
     entries += [_document_entry(document) for document in documents]

@@ -67,11 +67,17 @@ def test_timeline_by_decade_with_year_anchors(client: Client) -> None:
     response = client.get("/timeline/?decade=1950")
     assert response.status_code == 200
     html = response.content.decode()
-    documents = response.context["documents"]
-    assert documents
-    assert all(1950 <= d.date_start.year <= 1959 for d in documents)
-    starts = [d.date_start for d in documents]
+    entries = response.context["entries"]
+    assert {entry.kind for entry in entries} == {"event", "document"}
+    assert all(1950 <= entry.date_start.year <= 1959 for entry in entries)
+    starts = [entry.date_start for entry in entries]
     assert starts == sorted(starts)
+    # the decade's count in the navigation is the number of entries shown
+    decade = next(row for row in response.context["decades"] if row["decade"] == 1950)
+    assert decade["n"] == len(entries)
+    # events and the documents about them, on one page
+    assert "Signing of the Japan-Soviet Joint Declaration" in html
+    assert "/events/" in html
     assert 'href="#y1956"' in html
     assert 'id="y1956"' in html
     assert client.get("/timeline/?decade=19x").status_code == 400
@@ -136,5 +142,5 @@ def test_collection_home_and_timeline_query_counts_are_fixed(
         client.get(f"{url}?page_size=100")
     with django_assert_num_queries(9):  # type: ignore[operator]
         client.get("/")
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(5):  # type: ignore[operator]
         client.get("/timeline/?decade=1950")

@@ -1,5 +1,7 @@
 """Nothing lost: backup, restore and fixity checks, run as an operator would, in fresh processes
-against an SQLite archive of their own (the test database is not touched)."""
+against an archive of their own (the test database is not touched): an SQLite file always, and
+a PostgreSQL database of its own (``pg_dump`` / ``pg_restore``) when the suite runs on
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,8 +10,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from django.conf import settings
 
@@ -34,14 +39,38 @@ Document.objects.filter(identifier="t-bk-1").update(title="Overwritten")
 """
 
 
-@pytest.fixture(scope="module")
-def archive_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+
+
+def postgres_server() -> str | None:
+    """The suite's PostgreSQL server URL, when the suite runs on PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def archive_env(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str]]:
     var = tmp_path_factory.mktemp("backup-archive")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "MEDIA_ROOT"}}
     env |= {"KIROKU_VAR_DIR": str(var), "DEBUG": "1"}
+    database = None
+    if request.param == "postgresql":
+        server = postgres_server()
+        if server is None:
+            pytest.skip("PostgreSQL backups are tested when the suite runs on PostgreSQL")
+        database = f"kiroku_backup_{os.getpid()}"
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            admin.execute(f'CREATE DATABASE "{database}"')
+        env["DATABASE_URL"] = urlsplit(server)._replace(path=f"/{database}").geturl()
     manage("migrate", "-v0", env=env)
     assert manage("shell", "--no-imports", "-c", SETUP, env=env).stdout.strip() == "3"
-    return env
+    yield env
+    if database is not None:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
 
 
 def manage(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
@@ -78,8 +107,9 @@ def test_backup_restore_round_trip(archive_env: dict[str, str], tmp_path: Path) 
     assert len(files) == 3
     folder = Path(manage("backup", "-o", str(tmp_path), env=env).stdout.strip())
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["database"]["vendor"] == "sqlite"
-    assert set(manifest["files"]) == {"database.sqlite3"} | {f"media/{name}" for name in files}
+    vendor = "postgresql" if "DATABASE_URL" in env else "sqlite"
+    assert manifest["database"]["vendor"] == vendor
+    assert set(manifest["files"]) == {DUMP_NAMES[vendor]} | {f"media/{name}" for name in files}
     for name, entry in manifest["files"].items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == entry["sha256"]
 
