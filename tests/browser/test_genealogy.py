@@ -12,7 +12,8 @@ MEMCON = "memcon-khrushchev-kono-1956-10-18"
 
 
 def test_genealogy_list_chain_and_comparison(live_archive: str, page: Page) -> None:
-    page.goto(f"{live_archive}/genealogies/")
+    page.goto(f"{live_archive}/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Genealogies").click()
     expect(page.get_by_role("heading", name="Text genealogies", level=1)).to_be_visible()
     row = page.get_by_role("row", name=ARTICLE_9)
     expect(row).to_contain_text("4")
