@@ -152,6 +152,8 @@ class CuratorAdmin(WorkflowFieldsMixin, SimpleHistoryAdmin):
 
     actions = ["submit_for_review", "publish", "withdraw", "send_back"]
     workflow_actions = frozenset(actions)
+    # a filtered or searched list counts its matches only, not the whole table as well
+    show_full_result_count = False
 
     # --- permissions ----------------------------------------------------------------------
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:

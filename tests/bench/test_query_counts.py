@@ -90,3 +90,6 @@ def test_admin_changelist_queries_do_not_grow_with_the_list_size(
     assert len(small) == len(large), "\n".join(large)
     # a filtered list (one repository of twelve) and a deep page cost the same
     assert len(queries(admin_client, url + "?collection__repository__id__exact=1")) == len(large)
+    # ... and counts its matches once, never the whole table besides
+    searched = queries(admin_client, url + "?q=zzzz-nothing")
+    assert sum("COUNT(" in sql.upper() for sql in searched) == 1, "\n".join(searched)
