@@ -342,11 +342,24 @@ def choice_label(choices: Any) -> Callable[[Any], str]:
     return lambda value: labels.get(value, value)
 
 
+class Year(ExtractYear):
+    """The year of a date field, as ``ExtractYear``, but computed by SQLite itself.
+
+    SQLite keeps a date as ``YYYY-MM-DD`` text, and Django's ``ExtractYear`` there calls a
+    Python function for every row, which makes a year or decade facet over a large table
+    many times slower than the grouping itself; the year is the text's first four characters.
+    """
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
+
+
 def decade_of(field_name: str) -> Expression:
     """The decade of a date field as an integer (1956 → 1950) on every backend: the year minus
     its last digit, cast back to an integer (PostgreSQL's ``EXTRACT`` and ``MOD`` give numerics,
     which would read 1950.0)."""
-    year = ExtractYear(field_name)
+    year = Year(field_name)
     return Cast(year - Mod(year, 10), IntegerField())
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from documents.models import Document
+from documents.models import Document, Place
 from tests.api.conftest import World, get_json
 
 MINE = "form=t-api-letter&form=t-api-memo"
@@ -55,6 +55,26 @@ def test_date_and_repository_facets(client: Client, world: World) -> None:
     assert facet(body, "decade") == {1950: 2}
     assert facet(body, "repository") == {"t-api-repo": 3}
     assert facet(body, "subject") == {"t-api-sub-a": 2, "t-api-sub-b": 1}
+
+
+def test_place_facet_counts_each_document_once_written_there_or_mentioning_it(
+    client: Client, world: World
+) -> None:
+    body = get_json(client, f"/api/v1/documents/?{MINE}&facets=place")
+    # doc 1 was written in Tokyo, doc 2 mentions Moscow; the draft mentioning Tokyo is hidden
+    assert facet(body, "place") == {"t-api-tokyo": 1, "t-api-moscow": 1}
+    labels = {row["value"]: row["label"] for row in body["facets"]["place"]}
+    assert labels["t-api-tokyo"] == "Test Tokyo"
+    # a document written in Tokyo that also mentions Tokyo and Moscow counts once for each
+    Document.objects.get(identifier="t-api-doc-1").places.add(
+        *Place.objects.filter(identifier__in=["t-api-tokyo", "t-api-moscow"])
+    )
+    body = get_json(client, f"/api/v1/documents/?{MINE}&facets=place")
+    assert facet(body, "place") == {"t-api-moscow": 2, "t-api-tokyo": 1}
+    # the counts follow the other filters, and a filter matching nothing counts nothing
+    body = get_json(client, f"/api/v1/documents/?{MINE}&language=ru&facets=place")
+    assert facet(body, "place") == {"t-api-moscow": 1}
+    assert get_json(client, "/api/v1/documents/?q=%22&facets=place")["facets"]["place"] == []
 
 
 def test_each_facet_is_one_query(client: Client, world: World) -> None:
