@@ -46,6 +46,15 @@ def test_a_reference_without_its_leaves_is_a_partial_match() -> None:
     assert found("RGANI, f. 52, op. 1, d. 596") == [(MEMCON, False)]
 
 
+@pytest.mark.parametrize("query", ["f. 52, op. 1, d. 596", "f.52 op.1 d.596 ll.61-66"])
+def test_a_reference_without_the_archives_name_is_a_partial_match(query: str) -> None:
+    assert found(query) == [(MEMCON, False)]
+
+
+def test_a_reference_is_not_matched_from_its_middle() -> None:
+    assert found("op. 1, d. 596") == []
+
+
 def test_an_edition_number_finds_the_document_and_all_its_copies() -> None:
     resolution = resolve("V.3", Document.objects.public())
     [match] = resolution.matches
