@@ -57,7 +57,8 @@ class CitationMatchingMixin:
         return format_html_join(
             "",
             '<p><a href="{}">{}</a> <span class="quiet">({})</span> '
-            '<button type="submit" class="button" formaction="{}" name="document" value="{}">'
+            '<button type="submit" class="button" form="one-click" formaction="{}" name="document" '
+            'value="{}">'
             "Cites this</button></p>",
             (
                 (

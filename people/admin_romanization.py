@@ -38,7 +38,7 @@ class RomanizationMixin:
         return format_html_join(
             "",
             '<p><strong lang="{}">{}</strong> <span class="quiet">({}, from {})</span> '
-            '<button type="submit" class="button" formaction="{}" name="proposal" '
+            '<button type="submit" class="button" form="one-click" formaction="{}" name="proposal" '
             'value="{}|{}">Add as a name form</button></p>',
             (
                 (

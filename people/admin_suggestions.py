@@ -37,7 +37,8 @@ class AgentSuggestionMixin:
         return format_html_join(
             "",
             '<p>{} <span class="quiet">(found: {})</span> '
-            '<button type="submit" class="button" formaction="{}" name="agent" value="{}">'
+            '<button type="submit" class="button" form="one-click" formaction="{}" name="agent" '
+            'value="{}">'
             "Link as mentioned</button></p>",
             ((s.agent.name, ", ".join(s.matched), action, s.agent.pk) for s in suggestions),
         )

@@ -14,6 +14,7 @@ from django.test import Client
 from archive.workflow import CONTRIBUTOR
 from documents.citation_matching import dates_in, suggest_documents
 from documents.models import Citation, Publication
+from tests.forms import default_button
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,9 @@ def test_curators_list_unmatched_notes_and_accept_a_suggestion_with_one_click() 
     page = client.get(f"/admin/documents/citation/{citation.pk}/change/").content.decode()
     [best, *_] = suggest_documents(citation)
     assert f'name="document" value="{best.document.pk}"' in page
+    # Enter in a field of the citation saves it: the suggestions' buttons are another form's
+    assert default_button(page, "citation_form")["name"] == "_save"
+    assert default_button(page, "one-click")["value"] == str(best.document.pk)
 
     history_before = citation.history.count()
     response = client.post(

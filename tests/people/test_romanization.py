@@ -8,6 +8,7 @@ from archive.models import Language
 from archive.workflow import CONTRIBUTOR
 from people.models import Agent, NameForm
 from people.romanization import cyrillic, hepburn, missing_romanizations
+from tests.forms import default_button
 
 
 @pytest.mark.parametrize(
@@ -113,6 +114,9 @@ def test_the_admin_proposes_and_adds_with_one_click(agent: Agent) -> None:
     source = agent.name_forms.get(script="Jpan")
     value = f"{source.pk}|hepburn"
     assert f'value="{value}"' in page
+    # Enter in a field of the agent saves it: the proposals' buttons are another form's
+    assert default_button(page, "agent_form")["name"] == "_save"
+    assert default_button(page, "one-click")["name"] == "proposal"
     response = client.post(url.replace("change/", "add-romanization/"), {"proposal": value})
     assert response.status_code == 302
     added = agent.name_forms.get(name="Kōno Ichirō")
