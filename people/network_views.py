@@ -20,6 +20,8 @@ from people.network import HEIGHT, WIDTH, Graph, Step, connection, network, rela
 
 #: agents named on the drawing (the best connected); the others are named on pointing
 LABELLED = 30
+#: the room a name needs right of its dot; a dot nearer the right edge has its name on its left
+LABEL_ROOM = 200
 
 
 class NetworkForm(forms.Form):
@@ -90,7 +92,8 @@ def network_page(request: HttpRequest) -> HttpResponse:
         )
         labelled = sorted(degree, key=lambda pk: -degree[pk])[:LABELLED]
         context["drawn_agents"] = [
-            (a, *where[pk], pk in labelled) for pk, a in graph.agents.items()
+            (a, *where[pk], pk in labelled, where[pk][0] > WIDTH - LABEL_ROOM)
+            for pk, a in graph.agents.items()
         ]
         context["drawn_edges"] = [
             (e, *where[e.relation.source_id], *where[e.relation.target_id]) for e in graph.edges

@@ -4,6 +4,7 @@ On the founding collection: Hatoyama and Khrushchev never have a recorded relati
 roles in documents of the 1956 negotiations; Hatoyama is Yoshida's rival.
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -12,7 +13,8 @@ from django.test import Client
 from archive.models import PublicationStatus
 from documents.models import Document
 from people.models import Agent, AgentRelation, AgentRelationType, AgentRole
-from people.network import MAX_NODES, connection, layout, network
+from people.network import MAX_NODES, WIDTH, connection, layout, network
+from people.network_views import LABEL_ROOM
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +124,16 @@ def test_pages_and_api(client: Client) -> None:
     graph = client.get("/api/v1/network/", {"date_from": "1956-01-01"}).json()
     assert graph["relations"]
     assert all("documents" in r for r in graph["relations"])
+
+
+def test_names_near_the_right_edge_are_drawn_left_of_their_dots(client: Client) -> None:
+    html = client.get("/people/network/").content.decode()
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+" (dx="[^"]+"(?: text-anchor="end")?)', html)
+    leftward = [float(x) for x, attributes in labels if 'text-anchor="end"' in attributes]
+    rightward = [float(x) for x, attributes in labels if 'text-anchor="end"' not in attributes]
+    assert leftward
+    assert rightward
+    assert min(leftward) > WIDTH - LABEL_ROOM >= max(rightward)
 
 
 @pytest.mark.parametrize(
