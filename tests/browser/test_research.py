@@ -234,6 +234,8 @@ def test_the_network_its_filters_and_a_connection(live_archive: str, page: Page)
     page.get_by_label("To", exact=True).first.fill("")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("alert")).to_have_text("From: Enter a valid date.")
+    expect(page.get_by_label("From", exact=True).first).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("To", exact=True).first).not_to_have_attribute("aria-invalid", "true")
     screenshot(page, "network-error")
 
     # from Hatoyama to Khrushchev, named in Cyrillic

@@ -156,6 +156,15 @@ def test_bad_parameters_are_refused_by_name(
     assert page.status_code == 400
 
 
+def test_the_page_marks_the_field_in_error(client: Client) -> None:
+    html = client.get("/people/network/", {"date_from": "19x6"}).content.decode()
+    assert re.search(r'<div class="error" id="network-errors" role="alert">.*From: ', html)
+    [date_from] = re.findall(r'<input [^>]*name="date_from"[^>]*>', html)
+    assert 'aria-invalid="true" aria-describedby="network-errors"' in date_from
+    [date_to] = re.findall(r'<input [^>]*name="date_to"[^>]*>', html)
+    assert "aria-invalid" not in date_to
+
+
 def test_an_ambiguous_name_lists_the_candidates(client: Client) -> None:
     for identifier in ("t-nw-twin-1", "t-nw-twin-2"):
         Agent.objects.create(
