@@ -89,6 +89,17 @@ def test_curators_list_unmatched_notes_and_accept_a_suggestion_with_one_click() 
     assert citation.history.first().history_user == user
 
 
+def test_the_list_filters_by_the_publications_that_have_notes() -> None:
+    client = Client()
+    client.force_login(User.objects.create_superuser("t-cm-admin", "a@example.org", "pw"))
+    page = client.get("/admin/documents/citation/").content.decode()
+    citing = Publication.objects.filter(citations__isnull=False).distinct()
+    uncited = Publication.objects.filter(citations__isnull=True).first()
+    for publication in citing:
+        assert f"?publication__id__exact={publication.pk}" in page
+    assert f"?publication__id__exact={uncited.pk}" not in page
+
+
 def test_accepting_needs_the_change_permission() -> None:
     citation = note("RGANI, f. 52, op. 1, d. 596, ll. 61-66.")
     client = Client()
