@@ -111,3 +111,15 @@ def test_accepting_needs_the_change_permission() -> None:
     citation.refresh_from_db()
     assert citation.cited_document is None
     assert client.get(f"/admin/documents/citation/{citation.pk}/cite-document/").status_code == 403
+
+
+@pytest.mark.parametrize(("path", "document"), [("{pk}", "abc"), ("{pk}", ""), ("abc", "1")])
+def test_a_malformed_click_is_refused_not_an_error(path: str, document: str) -> None:
+    citation = note("RGANI, f. 52, op. 1, d. 596, ll. 61-66.")
+    client = Client()
+    client.force_login(User.objects.create_superuser("t-cm-admin", "a@example.org", "pw"))
+    url = f"/admin/documents/citation/{path.format(pk=citation.pk)}/cite-document/"
+    response = client.post(url, {"document": document}, follow=True)
+    assert response.status_code == 200
+    citation.refresh_from_db()
+    assert citation.cited_document is None

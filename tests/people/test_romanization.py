@@ -139,3 +139,11 @@ def test_a_proposal_of_another_agent_is_refused(agent: Agent) -> None:
     )
     assert response.status_code == 404
     assert not other.name_forms.exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_click_on_an_unknown_agent_is_refused_not_an_error() -> None:
+    client = Client()
+    client.force_login(User.objects.create_superuser("t-rm-admin", "a@example.org", "pw"))
+    response = client.post("/admin/people/agent/abc/add-romanization/", {"proposal": "1|x"})
+    assert response.status_code in (302, 404)
