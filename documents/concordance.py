@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
 from archive.models import IdentifierScheme
 from archive.search.text import fold
@@ -128,15 +129,17 @@ def resolve(query: str, documents: QuerySet[Document]) -> Resolution:
     ``query`` identifies, with all their visible copies and identifiers."""
     query = query.strip()
     if not query:
-        raise BadIdentifier("Give an identifier to look up.")
+        raise BadIdentifier(gettext("Give an identifier to look up."))
     if len(query) > MAX_QUERY_LENGTH:
-        raise BadIdentifier(f"An identifier has at most {MAX_QUERY_LENGTH} characters.")
+        raise BadIdentifier(
+            gettext("An identifier has at most %(max)s characters.") % {"max": MAX_QUERY_LENGTH}
+        )
     if any(unicodedata.category(ch) == "Cc" for ch in query):
-        raise BadIdentifier("An identifier cannot contain control characters.")
+        raise BadIdentifier(gettext("An identifier cannot contain control characters."))
     forms = _candidate_values(query)
     keys = list(dict.fromkeys(k for k in (normalize(f) for f in forms) if k))
     if not keys:
-        raise BadIdentifier("An identifier needs at least one letter or digit.")
+        raise BadIdentifier(gettext("An identifier needs at least one letter or digit."))
 
     visible_ids = documents.values("pk")
     found: dict[int, tuple[str, str, bool]] = {}

@@ -177,3 +177,15 @@ def test_an_ambiguous_name_lists_the_candidates(client: Client) -> None:
     [message] = body.json()["source"]
     assert "t-nw-twin-1" in message
     assert "t-nw-twin-2" in message
+
+
+def test_errors_name_the_field_in_the_readers_language(client: Client) -> None:
+    params = {"date_from": "1957", "date_to": "1956"}
+    html = client.get("/people/network/", params, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "終了: 期間の終わりが始まりより前です。" in html
+    found = client.get(
+        "/people/network/connection/",
+        {"source": "Ichiro Hatoyama", "target": "Nobody Atall"},
+        HTTP_ACCEPT_LANGUAGE="ja",
+    ).content.decode()
+    assert "終了: 「Nobody Atall」という名の公開された人物・組織はありません。" in found
