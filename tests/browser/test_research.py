@@ -50,6 +50,7 @@ def test_any_identifier_finds_the_document_and_where_it_is_held(
     page.get_by_label("Find a document by a reference or identifier").fill(
         "RGANI, f. 52, op. 1, d. 596, ll. 61-66"
     )
+    screenshot(page, "home-identifier-lookup")
     page.get_by_role("button", name="Look up").click()
     expect(page.get_by_role("heading", name="Find a document by any identifier")).to_be_visible()
     expect(page.get_by_role("heading", name="1 document found")).to_be_visible()
