@@ -281,7 +281,7 @@ class PublicationCreatorAdmin(CuratorAdmin):
 @admin.register(Citation)
 class CitationAdmin(CitationMatchingMixin, CuratorAdmin):
     list_display = ["__str__", "publication", "label", "cited_document", "cited_publication"]
-    list_filter = [MatchedFilter, "kind", "publication"]
+    list_filter = [MatchedFilter, "kind", ("publication", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["publication", "cited_document", "cited_publication"]
     search_fields = ["text", "label"]
     autocomplete_fields = ["publication", "cited_document", "cited_publication"]

@@ -39,7 +39,7 @@ class CitationMatchingMixin:
     def get_urls(self) -> list:
         return [
             path(
-                "<path:object_id>/cite-document/",
+                "<int:object_id>/cite-document/",
                 self.admin_site.admin_view(self.cite_document_view),
                 name="documents_citation_cite_document",
             ),
@@ -57,7 +57,8 @@ class CitationMatchingMixin:
         return format_html_join(
             "",
             '<p><a href="{}">{}</a> <span class="quiet">({})</span> '
-            '<button type="submit" class="button" formaction="{}" name="document" value="{}">'
+            '<button type="submit" class="button" form="one-click" formaction="{}" name="document" '
+            'value="{}">'
             "Cites this</button></p>",
             (
                 (
@@ -71,13 +72,18 @@ class CitationMatchingMixin:
             ),
         )
 
-    def cite_document_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+    def cite_document_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
         if request.method != "POST":
             raise PermissionDenied
         citation = get_object_or_404(Citation, pk=object_id)
         if not self.has_change_permission(request, citation):
             raise PermissionDenied
-        document = get_object_or_404(Document, pk=request.POST.get("document"))
+        back = HttpResponseRedirect(reverse("admin:documents_citation_change", args=[object_id]))
+        document_pk = request.POST.get("document", "")
+        if not document_pk.isdigit():
+            self.message_user(request, "document: not a suggestion of this page.", messages.ERROR)
+            return back
+        document = get_object_or_404(Document, pk=document_pk)
         citation.cited_document = document
         citation._change_reason = "Matched to a suggested document"
         citation.save()
@@ -86,4 +92,4 @@ class CitationMatchingMixin:
             format_html("{} now cites “{}”.", citation, document.title),
             messages.SUCCESS,
         )
-        return HttpResponseRedirect(reverse("admin:documents_citation_change", args=[object_id]))
+        return back

@@ -8,7 +8,8 @@ digital copy) with its holder or publication and its own identifiers.
 
 Identifiers are compared after :func:`normalize`: case, diacritics, spaces and punctuation do not
 matter, so "f.52 op.1 d.596" matches "f. 52, op. 1, d. 596". A query that is a prefix of a
-reference ("RGANI f. 52, op. 1, d. 596" without the leaves) matches too, as a partial match.
+reference ("RGANI f. 52, op. 1, d. 596" without the leaves, or "f. 52, op. 1, d. 596" without the
+archive's name too) matches as a partial match.
 Candidates are narrowed in the database by the query's longest run of digits (or by exact value
 when it has none), so a lookup stays cheap however many identifiers the archive holds.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
 from archive.models import IdentifierScheme
 from archive.search.text import fold
@@ -105,14 +107,19 @@ def _candidates(queryset: QuerySet, field_name: str, forms: list[str]) -> list[A
     return rows
 
 
-def _compare(stored: str, keys: list[str]) -> bool | None:
-    """True for an exact match, False for a partial (prefix) one, None for no match."""
+def _compare(stored: str, keys: list[str], heads: tuple[str, ...] = ()) -> bool | None:
+    """True for an exact match, False for a partial one, None for no match. A partial match is
+    a prefix of ``stored``, or of what follows its ``heads`` (the repository's names before an
+    archival reference, which a note naming the archive already leaves out)."""
     value = normalize(stored)
     if not value:
         return None
     if value in keys:
         return True
-    if any(len(key) >= 4 and value.startswith(key) for key in keys):
+    rest = value
+    for head in heads:
+        rest = rest.removeprefix(normalize(head))
+    if any(len(key) >= 4 and (value.startswith(key) or rest.startswith(key)) for key in keys):
         return False
     return None
 
@@ -122,15 +129,17 @@ def resolve(query: str, documents: QuerySet[Document]) -> Resolution:
     ``query`` identifies, with all their visible copies and identifiers."""
     query = query.strip()
     if not query:
-        raise BadIdentifier("Give an identifier to look up.")
+        raise BadIdentifier(gettext("Give an identifier to look up."))
     if len(query) > MAX_QUERY_LENGTH:
-        raise BadIdentifier(f"An identifier has at most {MAX_QUERY_LENGTH} characters.")
+        raise BadIdentifier(
+            gettext("An identifier has at most %(max)s characters.") % {"max": MAX_QUERY_LENGTH}
+        )
     if any(unicodedata.category(ch) == "Cc" for ch in query):
-        raise BadIdentifier("An identifier cannot contain control characters.")
+        raise BadIdentifier(gettext("An identifier cannot contain control characters."))
     forms = _candidate_values(query)
     keys = list(dict.fromkeys(k for k in (normalize(f) for f in forms) if k))
     if not keys:
-        raise BadIdentifier("An identifier needs at least one letter or digit.")
+        raise BadIdentifier(gettext("An identifier needs at least one letter or digit."))
 
     visible_ids = documents.values("pk")
     found: dict[int, tuple[str, str, bool]] = {}
@@ -167,8 +176,9 @@ def resolve(query: str, documents: QuerySet[Document]) -> Resolution:
         if exact is not None:
             note(document_id, "reference of a copy", citation, exact)
 
-    # the archival reference in the holding repository's style
-    # (candidates: documents whose own segment or locator holds a run of the query's digits)
+    # the archival reference in the holding repository's style (candidates: documents whose
+    # own segment or locator holds a run of the query's digits, or whose unit is numbered by its
+    # longest run, for a reference that stops at the unit)
     placed = documents.filter(collection__isnull=False).select_related(
         "collection__repository", "collection__level", "reference_level"
     )
@@ -176,10 +186,13 @@ def resolve(query: str, documents: QuerySet[Document]) -> Resolution:
     segment_q = Q(reference_segment__in=numbers) | Q(locator__in=numbers)
     for number in numbers:
         segment_q |= Q(locator__contains=number) if len(number) >= 2 else Q()
+    if numbers:
+        segment_q |= Q(collection__reference_segment=max(sorted(numbers), key=len))
     candidates = placed.filter(segment_q)[:CANDIDATE_LIMIT] if numbers else []
     for document in candidates:
         reference = document.reference()
-        exact = _compare(reference, keys)
+        repository = document.collection.repository
+        exact = _compare(reference, keys, (repository.name, repository.citation_name))
         if exact is not None:
             note(document.pk, "archival reference", reference, exact)
 

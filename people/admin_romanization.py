@@ -20,7 +20,7 @@ class RomanizationMixin:
     def get_urls(self) -> list:
         return [
             path(
-                "<path:object_id>/add-romanization/",
+                "<int:object_id>/add-romanization/",
                 self.admin_site.admin_view(self.add_romanization_view),
                 name="people_agent_add_romanization",
             ),
@@ -38,7 +38,7 @@ class RomanizationMixin:
         return format_html_join(
             "",
             '<p><strong lang="{}">{}</strong> <span class="quiet">({}, from {})</span> '
-            '<button type="submit" class="button" formaction="{}" name="proposal" '
+            '<button type="submit" class="button" form="one-click" formaction="{}" name="proposal" '
             'value="{}|{}">Add as a name form</button></p>',
             (
                 (
@@ -54,7 +54,7 @@ class RomanizationMixin:
             ),
         )
 
-    def add_romanization_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+    def add_romanization_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
         if request.method != "POST":
             raise PermissionDenied
         agent = get_object_or_404(Agent, pk=object_id)

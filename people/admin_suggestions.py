@@ -20,7 +20,7 @@ class AgentSuggestionMixin:
     def get_urls(self) -> list:
         return [
             path(
-                "<path:object_id>/link-agent/",
+                "<int:object_id>/link-agent/",
                 self.admin_site.admin_view(self.link_agent_view),
                 name="documents_document_link_agent",
             ),
@@ -37,22 +37,28 @@ class AgentSuggestionMixin:
         return format_html_join(
             "",
             '<p>{} <span class="quiet">(found: {})</span> '
-            '<button type="submit" class="button" formaction="{}" name="agent" value="{}">'
+            '<button type="submit" class="button" form="one-click" formaction="{}" name="agent" '
+            'value="{}">'
             "Link as mentioned</button></p>",
             ((s.agent.name, ", ".join(s.matched), action, s.agent.pk) for s in suggestions),
         )
 
     suggested_people.short_description = "people named in the texts, not yet linked"
 
-    def link_agent_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+    def link_agent_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
         if request.method != "POST":
             raise PermissionDenied
         document = get_object_or_404(Document, pk=object_id)
         if not self.has_change_permission(request, document):
             raise PermissionDenied
-        agent = get_object_or_404(Agent, pk=request.POST.get("agent"))
+        back = HttpResponseRedirect(reverse("admin:documents_document_change", args=[object_id]))
+        agent_pk = request.POST.get("agent", "")
+        if not agent_pk.isdigit():
+            self.message_user(request, "agent: not a suggestion of this page.", messages.ERROR)
+            return back
+        agent = get_object_or_404(Agent, pk=agent_pk)
         link_agent(document, agent)
         self.message_user(
             request, format_html("Linked {} as mentioned.", agent.name), messages.SUCCESS
         )
-        return HttpResponseRedirect(reverse("admin:documents_document_change", args=[object_id]))
+        return back

@@ -151,7 +151,7 @@ def layout(
             dy += (cy - pos[pk][1]) * 0.04
             dist = math.hypot(dx, dy) or 0.01
             step = min(dist, temperature)
-            pos[pk][0] = min(WIDTH - 160, max(20, pos[pk][0] + dx / dist * step))
+            pos[pk][0] = min(WIDTH - 20, max(20, pos[pk][0] + dx / dist * step))
             pos[pk][1] = min(HEIGHT - 20, max(20, pos[pk][1] + dy / dist * step))
         temperature = max(1.0, temperature * 0.95)
     return {pk: (round(x, 1), round(y, 1)) for pk, (x, y) in pos.items()}

@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
@@ -20,12 +22,14 @@ from people.network import HEIGHT, WIDTH, Graph, Step, connection, network, rela
 
 #: agents named on the drawing (the best connected); the others are named on pointing
 LABELLED = 30
+#: the room a name needs right of its dot; a dot nearer the right edge has its name on its left
+LABEL_ROOM = 200
 
 
 class NetworkForm(forms.Form):
-    relation_type = forms.MultipleChoiceField(label="Relations", required=False)
-    date_from = forms.DateField(label="From", required=False, input_formats=["%Y-%m-%d", "%Y"])
-    date_to = forms.DateField(label="To", required=False, input_formats=["%Y-%m-%d", "%Y"])
+    relation_type = forms.MultipleChoiceField(label=_("Relations"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, input_formats=["%Y-%m-%d", "%Y"])
+    date_to = forms.DateField(label=_("To"), required=False, input_formats=["%Y-%m-%d", "%Y"])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,13 +39,13 @@ class NetworkForm(forms.Form):
         data = super().clean()
         first, last = data.get("date_from"), data.get("date_to")
         if first and last and first > last:
-            self.add_error("date_to", "The end of the period is before its start.")
+            self.add_error("date_to", gettext("The end of the period is before its start."))
         return data
 
 
 class ConnectionForm(forms.Form):
-    source = forms.CharField(label="From", max_length=300)
-    target = forms.CharField(label="To", max_length=300)
+    source = forms.CharField(label=_("From"), max_length=300)
+    target = forms.CharField(label=_("To"), max_length=300)
 
     @staticmethod
     def _agent(value: str) -> Agent:
@@ -52,10 +56,15 @@ class ConnectionForm(forms.Form):
             public.filter(name_forms__family_name__iexact=value).distinct()[:5]
         )
         if not agents:
-            raise forms.ValidationError(f"No public person or organization is called “{value}”.")
+            raise forms.ValidationError(
+                gettext("No public person or organization is called “%(name)s”.") % {"name": value}
+            )
         if len(agents) > 1:
             names = "; ".join(f"{a.name} ({a.identifier})" for a in agents)
-            raise forms.ValidationError(f"Several agents are called “{value}”: {names}.")
+            raise forms.ValidationError(
+                gettext("Several agents are called “%(name)s”: %(agents)s.")
+                % {"name": value, "agents": names}
+            )
         return agents[0]
 
     def clean_source(self) -> Agent:
@@ -90,7 +99,8 @@ def network_page(request: HttpRequest) -> HttpResponse:
         )
         labelled = sorted(degree, key=lambda pk: -degree[pk])[:LABELLED]
         context["drawn_agents"] = [
-            (a, *where[pk], pk in labelled) for pk, a in graph.agents.items()
+            (a, *where[pk], pk in labelled, where[pk][0] > WIDTH - LABEL_ROOM)
+            for pk, a in graph.agents.items()
         ]
         context["drawn_edges"] = [
             (e, *where[e.relation.source_id], *where[e.relation.target_id]) for e in graph.edges

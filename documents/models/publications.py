@@ -220,6 +220,14 @@ class Citation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
+    @property
+    def pages_display(self) -> str:
+        """The pages cited as a reader writes them: "p. 276", "pp. 116-129" ("" if none)."""
+        if not self.pages:
+            return ""
+        several = any(mark in self.pages for mark in "-–,")
+        return f"{'pp.' if several else 'p.'} {self.pages}"
+
     def natural_key(self) -> tuple[str, str, int, int]:
         return (self.publication.identifier, self.kind, self.number, self.part)
 

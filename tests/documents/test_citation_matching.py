@@ -14,6 +14,7 @@ from django.test import Client
 from archive.workflow import CONTRIBUTOR
 from documents.citation_matching import dates_in, suggest_documents
 from documents.models import Citation, Publication
+from tests.forms import default_button
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,9 @@ def test_curators_list_unmatched_notes_and_accept_a_suggestion_with_one_click() 
     page = client.get(f"/admin/documents/citation/{citation.pk}/change/").content.decode()
     [best, *_] = suggest_documents(citation)
     assert f'name="document" value="{best.document.pk}"' in page
+    # Enter in a field of the citation saves it: the suggestions' buttons are another form's
+    assert default_button(page, "citation_form")["name"] == "_save"
+    assert default_button(page, "one-click")["value"] == str(best.document.pk)
 
     history_before = citation.history.count()
     response = client.post(
@@ -83,6 +87,17 @@ def test_curators_list_unmatched_notes_and_accept_a_suggestion_with_one_click() 
     assert citation.cited_document.identifier == MEMCON
     assert citation.history.count() == history_before + 1
     assert citation.history.first().history_user == user
+
+
+def test_the_list_filters_by_the_publications_that_have_notes() -> None:
+    client = Client()
+    client.force_login(User.objects.create_superuser("t-cm-admin", "a@example.org", "pw"))
+    page = client.get("/admin/documents/citation/").content.decode()
+    citing = Publication.objects.filter(citations__isnull=False).distinct()
+    uncited = Publication.objects.filter(citations__isnull=True).first()
+    for publication in citing:
+        assert f"?publication__id__exact={publication.pk}" in page
+    assert f"?publication__id__exact={uncited.pk}" not in page
 
 
 def test_accepting_needs_the_change_permission() -> None:
@@ -96,3 +111,15 @@ def test_accepting_needs_the_change_permission() -> None:
     citation.refresh_from_db()
     assert citation.cited_document is None
     assert client.get(f"/admin/documents/citation/{citation.pk}/cite-document/").status_code == 403
+
+
+@pytest.mark.parametrize(("path", "document"), [("{pk}", "abc"), ("{pk}", ""), ("abc", "1")])
+def test_a_malformed_click_is_refused_not_an_error(path: str, document: str) -> None:
+    citation = note("RGANI, f. 52, op. 1, d. 596, ll. 61-66.")
+    client = Client()
+    client.force_login(User.objects.create_superuser("t-cm-admin", "a@example.org", "pw"))
+    url = f"/admin/documents/citation/{path.format(pk=citation.pk)}/cite-document/"
+    response = client.post(url, {"document": document}, follow=True)
+    assert response.status_code == 200
+    citation.refresh_from_db()
+    assert citation.cited_document is None

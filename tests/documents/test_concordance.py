@@ -46,6 +46,15 @@ def test_a_reference_without_its_leaves_is_a_partial_match() -> None:
     assert found("RGANI, f. 52, op. 1, d. 596") == [(MEMCON, False)]
 
 
+@pytest.mark.parametrize("query", ["f. 52, op. 1, d. 596", "f.52 op.1 d.596 ll.61-66"])
+def test_a_reference_without_the_archives_name_is_a_partial_match(query: str) -> None:
+    assert found(query) == [(MEMCON, False)]
+
+
+def test_a_reference_is_not_matched_from_its_middle() -> None:
+    assert found("op. 1, d. 596") == []
+
+
 def test_an_edition_number_finds_the_document_and_all_its_copies() -> None:
     resolution = resolve("V.3", Document.objects.public())
     [match] = resolution.matches
@@ -134,3 +143,9 @@ def test_the_api_answers_with_absolute_links_and_copies(client: Client) -> None:
 def test_a_lookup_runs_a_bounded_number_of_queries(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     with django_assert_max_num_queries(16):
         resolve("RGANI, f. 52, op. 1, d. 596, ll. 61-66", Document.objects.public())
+
+
+def test_the_page_refuses_in_the_readers_language(client: Client) -> None:
+    response = client.get("/resolve/", {"id": "--//--"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 400
+    assert "識別子: 識別子には文字か数字が少なくとも一つ必要です。" in response.content.decode()

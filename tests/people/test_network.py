@@ -4,6 +4,7 @@ On the founding collection: Hatoyama and Khrushchev never have a recorded relati
 roles in documents of the 1956 negotiations; Hatoyama is Yoshida's rival.
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -12,7 +13,8 @@ from django.test import Client
 from archive.models import PublicationStatus
 from documents.models import Document
 from people.models import Agent, AgentRelation, AgentRelationType, AgentRole
-from people.network import MAX_NODES, connection, layout, network
+from people.network import MAX_NODES, WIDTH, connection, layout, network
+from people.network_views import LABEL_ROOM
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +126,16 @@ def test_pages_and_api(client: Client) -> None:
     assert all("documents" in r for r in graph["relations"])
 
 
+def test_names_near_the_right_edge_are_drawn_left_of_their_dots(client: Client) -> None:
+    html = client.get("/people/network/").content.decode()
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+" (dx="[^"]+"(?: text-anchor="end")?)', html)
+    leftward = [float(x) for x, attributes in labels if 'text-anchor="end"' in attributes]
+    rightward = [float(x) for x, attributes in labels if 'text-anchor="end"' not in attributes]
+    assert leftward
+    assert rightward
+    assert min(leftward) > WIDTH - LABEL_ROOM >= max(rightward)
+
+
 @pytest.mark.parametrize(
     ("url", "params", "field"),
     [
@@ -144,6 +156,15 @@ def test_bad_parameters_are_refused_by_name(
     assert page.status_code == 400
 
 
+def test_the_page_marks_the_field_in_error(client: Client) -> None:
+    html = client.get("/people/network/", {"date_from": "19x6"}).content.decode()
+    assert re.search(r'<div class="error" id="network-errors" role="alert">.*From: ', html)
+    [date_from] = re.findall(r'<input [^>]*name="date_from"[^>]*>', html)
+    assert 'aria-invalid="true" aria-describedby="network-errors"' in date_from
+    [date_to] = re.findall(r'<input [^>]*name="date_to"[^>]*>', html)
+    assert "aria-invalid" not in date_to
+
+
 def test_an_ambiguous_name_lists_the_candidates(client: Client) -> None:
     for identifier in ("t-nw-twin-1", "t-nw-twin-2"):
         Agent.objects.create(
@@ -156,3 +177,15 @@ def test_an_ambiguous_name_lists_the_candidates(client: Client) -> None:
     [message] = body.json()["source"]
     assert "t-nw-twin-1" in message
     assert "t-nw-twin-2" in message
+
+
+def test_errors_name_the_field_in_the_readers_language(client: Client) -> None:
+    params = {"date_from": "1957", "date_to": "1956"}
+    html = client.get("/people/network/", params, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "終了: 期間の終わりが始まりより前です。" in html
+    found = client.get(
+        "/people/network/connection/",
+        {"source": "Ichiro Hatoyama", "target": "Nobody Atall"},
+        HTTP_ACCEPT_LANGUAGE="ja",
+    ).content.decode()
+    assert "終了: 「Nobody Atall」という名の公開された人物・組織はありません。" in found

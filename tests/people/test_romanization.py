@@ -8,6 +8,7 @@ from archive.models import Language
 from archive.workflow import CONTRIBUTOR
 from people.models import Agent, NameForm
 from people.romanization import cyrillic, hepburn, missing_romanizations
+from tests.forms import default_button
 
 
 @pytest.mark.parametrize(
@@ -113,6 +114,9 @@ def test_the_admin_proposes_and_adds_with_one_click(agent: Agent) -> None:
     source = agent.name_forms.get(script="Jpan")
     value = f"{source.pk}|hepburn"
     assert f'value="{value}"' in page
+    # Enter in a field of the agent saves it: the proposals' buttons are another form's
+    assert default_button(page, "agent_form")["name"] == "_save"
+    assert default_button(page, "one-click")["name"] == "proposal"
     response = client.post(url.replace("change/", "add-romanization/"), {"proposal": value})
     assert response.status_code == 302
     added = agent.name_forms.get(name="Kōno Ichirō")
@@ -135,3 +139,11 @@ def test_a_proposal_of_another_agent_is_refused(agent: Agent) -> None:
     )
     assert response.status_code == 404
     assert not other.name_forms.exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_click_on_an_unknown_agent_is_refused_not_an_error() -> None:
+    client = Client()
+    client.force_login(User.objects.create_superuser("t-rm-admin", "a@example.org", "pw"))
+    response = client.post("/admin/people/agent/abc/add-romanization/", {"proposal": "1|x"})
+    assert response.status_code in (302, 404)

@@ -74,3 +74,15 @@ def test_one_click_links_the_agent_and_the_suggestion_goes_away(named_document: 
     assert response.status_code == 302
     assert AgentRole.objects.filter(document=named_document, agent=kono, role="mentioned").exists()
     assert "t-sg-kono" not in {s.agent.identifier for s in suggest_agents(named_document)}
+
+
+@pytest.mark.parametrize(("path", "agent"), [("{pk}", "Kono"), ("{pk}", ""), ("abc", "1")])
+def test_a_malformed_click_is_refused_not_an_error(
+    named_document: Document, path: str, agent: str
+) -> None:
+    client = Client()
+    client.force_login(User.objects.create_superuser("t-sg-admin", "a@example.org", "pw"))
+    url = f"/admin/documents/document/{path.format(pk=named_document.pk)}/link-agent/"
+    response = client.post(url, {"agent": agent}, follow=True)
+    assert response.status_code == 200
+    assert not AgentRole.objects.filter(document=named_document, role="mentioned").exists()

@@ -123,6 +123,9 @@ def test_publication_page_links_notes_to_the_records_they_cite(client: Client) -
     assert note
     assert f'→ <a href="/documents/{MEMCON}/">' in note.group(1)
     assert "(pp. 116-129)" in note.group(1)
+    one_page = re.search(r'<li value="1" id="note-1">(.*?)</li>', html, re.S)
+    assert one_page
+    assert "(p. 276)" in one_page.group(1)
 
 
 def test_publication_page_shows_the_journal(client: Client) -> None:
