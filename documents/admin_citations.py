@@ -4,13 +4,13 @@ accepted with one click (the change is saved through the model, so history recor
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from archive.admin_one_click import one_click_button, one_click_record, posted_id
 from documents.citation_matching import suggest_documents
 from documents.models import Citation, Document
 
@@ -56,32 +56,24 @@ class CitationMatchingMixin:
         action = reverse("admin:documents_citation_cite_document", args=[obj.pk])
         return format_html_join(
             "",
-            '<p><a href="{}">{}</a> <span class="quiet">({})</span> '
-            '<button type="submit" class="button" form="one-click" formaction="{}" name="document" '
-            'value="{}">'
-            "Cites this</button></p>",
+            '<p><a href="{}">{}</a> <span class="quiet">({})</span> {}</p>',
             (
                 (
                     reverse("admin:documents_document_change", args=[s.document.pk]),
                     s.document.title,
                     "; ".join(s.reasons),
-                    action,
-                    s.document.pk,
+                    one_click_button(action, "document", s.document.pk, "Cites this"),
                 )
                 for s in suggestions
             ),
         )
 
     def cite_document_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
-        if request.method != "POST":
-            raise PermissionDenied
-        citation = get_object_or_404(Citation, pk=object_id)
-        if not self.has_change_permission(request, citation):
-            raise PermissionDenied
-        back = HttpResponseRedirect(reverse("admin:documents_citation_change", args=[object_id]))
-        document_pk = request.POST.get("document", "")
-        if not document_pk.isdigit():
-            self.message_user(request, "document: not a suggestion of this page.", messages.ERROR)
+        citation, back = one_click_record(self, request, Citation, object_id)
+        document_pk = posted_id(
+            self, request, "document", request.POST.get("document", ""), "a suggestion"
+        )
+        if document_pk is None:
             return back
         document = get_object_or_404(Document, pk=document_pk)
         citation.cited_document = document

@@ -4,12 +4,12 @@ name form with one click after the curator has read it."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from archive.admin_one_click import one_click_button, one_click_record, posted_id
 from people.models import Agent, NameForm
 from people.romanization import add_romanization, missing_romanizations
 
@@ -37,33 +37,26 @@ class RomanizationMixin:
         action = reverse("admin:people_agent_add_romanization", args=[obj.pk])
         return format_html_join(
             "",
-            '<p><strong lang="{}">{}</strong> <span class="quiet">({}, from {})</span> '
-            '<button type="submit" class="button" form="one-click" formaction="{}" name="proposal" '
-            'value="{}|{}">Add as a name form</button></p>',
+            '<p><strong lang="{}">{}</strong> <span class="quiet">({}, from {})</span> {}</p>',
             (
                 (
                     "und-Latn",
                     p.name,
                     p.scheme_label,
                     p.source.name,
-                    action,
-                    p.source.pk,
-                    p.scheme,
+                    one_click_button(
+                        action, "proposal", f"{p.source.pk}|{p.scheme}", "Add as a name form"
+                    ),
                 )
                 for p in proposals
             ),
         )
 
     def add_romanization_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
-        if request.method != "POST":
-            raise PermissionDenied
-        agent = get_object_or_404(Agent, pk=object_id)
-        if not self.has_change_permission(request, agent):
-            raise PermissionDenied
-        source_pk, _, scheme = request.POST.get("proposal", "").partition("|")
-        back = HttpResponseRedirect(reverse("admin:people_agent_change", args=[object_id]))
-        if not source_pk.isdigit():
-            self.message_user(request, "proposal: not a proposal of this page.", messages.ERROR)
+        agent, back = one_click_record(self, request, Agent, object_id)
+        raw_source, _, scheme = request.POST.get("proposal", "").partition("|")
+        source_pk = posted_id(self, request, "proposal", raw_source, "a proposal")
+        if source_pk is None:
             return back
         source = get_object_or_404(NameForm, pk=source_pk, agent=agent)
         proposal = next(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from archive.admin_one_click import one_click_button, one_click_record, posted_id
 from documents.models import Document
 from people.models import Agent
 from people.suggestions import link_agent, suggest_agents
@@ -36,25 +36,23 @@ class AgentSuggestionMixin:
         action = reverse("admin:documents_document_link_agent", args=[obj.pk])
         return format_html_join(
             "",
-            '<p>{} <span class="quiet">(found: {})</span> '
-            '<button type="submit" class="button" form="one-click" formaction="{}" name="agent" '
-            'value="{}">'
-            "Link as mentioned</button></p>",
-            ((s.agent.name, ", ".join(s.matched), action, s.agent.pk) for s in suggestions),
+            '<p>{} <span class="quiet">(found: {})</span> {}</p>',
+            (
+                (
+                    s.agent.name,
+                    ", ".join(s.matched),
+                    one_click_button(action, "agent", s.agent.pk, "Link as mentioned"),
+                )
+                for s in suggestions
+            ),
         )
 
     suggested_people.short_description = "people named in the texts, not yet linked"
 
     def link_agent_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
-        if request.method != "POST":
-            raise PermissionDenied
-        document = get_object_or_404(Document, pk=object_id)
-        if not self.has_change_permission(request, document):
-            raise PermissionDenied
-        back = HttpResponseRedirect(reverse("admin:documents_document_change", args=[object_id]))
-        agent_pk = request.POST.get("agent", "")
-        if not agent_pk.isdigit():
-            self.message_user(request, "agent: not a suggestion of this page.", messages.ERROR)
+        document, back = one_click_record(self, request, Document, object_id)
+        agent_pk = posted_id(self, request, "agent", request.POST.get("agent", ""), "a suggestion")
+        if agent_pk is None:
             return back
         agent = get_object_or_404(Agent, pk=agent_pk)
         link_agent(document, agent)

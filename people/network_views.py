@@ -97,7 +97,7 @@ def network_page(request: HttpRequest) -> HttpResponse:
         degree = Counter(
             pk for e in graph.edges for pk in (e.relation.source_id, e.relation.target_id)
         )
-        labelled = sorted(degree, key=lambda pk: -degree[pk])[:LABELLED]
+        labelled = set(sorted(degree, key=lambda pk: -degree[pk])[:LABELLED])
         context["drawn_agents"] = [
             (a, *where[pk], pk in labelled, where[pk][0] > WIDTH - LABEL_ROOM)
             for pk, a in graph.agents.items()
