@@ -7,7 +7,9 @@ facet value sets. :class:`Browse` reads the request once and gives the template 
 * the page of results (``page_size`` 1–100, default 20; ``page``), in a fixed number of queries;
 * facet groups with counts of the visible records under the current filters, each facet ignoring
   its own filter (:func:`archive.facets.facet_counts`, one query per facet), every value with
-  the link that selects or deselects it (OR within a facet, AND across facets);
+  the link that selects or deselects it (OR within a facet, AND across facets); with
+  ``shared_counts`` (a queryset of ``public()`` records, the same for every reader), a public
+  reader's counts come from the catalogue cache (:mod:`archive.catalogue_cache`);
 * the active filters as chips, each with the link that removes it;
 * the sort orders, the year histogram and the place map data;
 * ``errors``: every unknown parameter and invalid value, by parameter name. A page with errors
@@ -28,6 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from archive.catalogue_cache import public_scope
 from archive.facets import facet_counts
 from archive.filters import KirokuFilterSet
 
@@ -137,6 +140,7 @@ class Browse:
         titles: dict[str, str | Promise] | None = None,
         prepare: Callable[[QuerySet], QuerySet] | None = None,
         params: QueryDict | None = None,
+        shared_counts: bool = False,
     ) -> None:
         self.request = request
         self.filterset_class = filterset_class
@@ -168,6 +172,7 @@ class Browse:
             list(dict.fromkeys(spec.name for spec in facets)),
             queryset,
             request=request,
+            shared=public_scope(request.user) if shared_counts else None,
         )
         self.groups = [self._group(spec) for spec in facets]
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
+from archive.catalogue_cache import cached
 from archive.filters import KirokuFilterSet
 
 #: the most values returned per facet (largest counts first)
@@ -37,16 +38,40 @@ def facet_counts(
     names: list[str],
     queryset: QuerySet,
     request: Any = None,
+    *,
+    shared: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Counts per value of each facet in ``names``: ``{name: [{value, label, count}, ...]}``.
 
     ``params`` are the request's filter parameters; ``queryset`` the visible records. The
     parameters must be valid (check the FilterSet first): a facet whose filters do not validate
     raises ``ValueError``.
+
+    ``shared`` names a ``queryset`` that is the same for every requester (``"public"`` for
+    ``Model.objects.public()``): the counts are then cached until the catalogue changes
+    (:mod:`archive.catalogue_cache`). Leave it out for anything narrowed per requester.
     """
     unknown = [name for name in names if name not in filterset_class.facets]
     if unknown:
         raise UnknownFacet(unknown, sorted(filterset_class.facets))
+    if shared is None:
+        return _count(filterset_class, params, names, queryset, request)
+    what = [
+        f"{filterset_class.__module__}.{filterset_class.__qualname__}",
+        shared,
+        sorted((key, params.getlist(key)) for key in params),
+        names,
+    ]
+    return cached(what, lambda: _count(filterset_class, params, names, queryset, request))
+
+
+def _count(
+    filterset_class: type[KirokuFilterSet],
+    params: QueryDict,
+    names: list[str],
+    queryset: QuerySet,
+    request: Any,
+) -> dict[str, list[dict[str, Any]]]:
     results: dict[str, list[dict[str, Any]]] = {}
     for name in names:
         facet = filterset_class.facets[name]

@@ -31,14 +31,14 @@ from typing import Any, ClassVar
 
 import django_filters
 from django import forms
-from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.db.models import F, IntegerField, Q, QuerySet
 from django.db.models.expressions import Expression
-from django.db.models.fields import DateField
-from django.db.models.functions import Cast, Coalesce, ExtractYear, Mod
+from django.db.models.functions import Cast, ExtractYear, Mod
 from drf_spectacular.drainage import set_override
 
 from archive import search as search_backend
 from archive.models import Collection, Repository, RepositoryKind
+from archive.models.base import sort_date
 
 # ---------------------------------------------------------------------------------------------
 # Fields and filters
@@ -267,10 +267,6 @@ def decade_filter() -> django_filters.Filter:
 # Sort orders and facets
 
 
-FAR_PAST = date(1, 1, 1)
-FAR_FUTURE = date(9999, 12, 31)
-
-
 @dataclass(frozen=True)
 class Ordering:
     """A sort order: ``(name, expression)`` keys, the last one unique; ``-`` for descending.
@@ -292,11 +288,10 @@ class Ordering:
 
 def date_ordering(label: str, *, descending: bool = False, title_field: str = "title") -> Ordering:
     """By earliest date, then title and id; undated records last in either direction."""
-    missing = FAR_PAST if descending else FAR_FUTURE
     return Ordering(
         label,
         (
-            ("sort_date", Coalesce("date_start", Value(missing), output_field=DateField())),
+            ("sort_date", sort_date(descending=descending)),
             (title_field, F(title_field)),
             ("id", F("id")),
         ),

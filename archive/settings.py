@@ -120,6 +120,19 @@ def database_config() -> dict:
 
 
 DATABASES = {"default": database_config()}
+
+# Whole-catalogue results (facet counts of the public records) are cached per process until the
+# catalogue changes (archive.catalogue_cache), and at most this many seconds.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "catalogue": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kiroku-catalogue",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+CATALOGUE_CACHE = "catalogue"
+CATALOGUE_CACHE_SECONDS = int(os.environ.get("KIROKU_CATALOGUE_CACHE_SECONDS", "600"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

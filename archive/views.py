@@ -130,6 +130,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         document_facets(),
         titles=DOCUMENT_TITLES,
         params=facet_params,
+        shared_counts=True,
     )
     context.update(
         {

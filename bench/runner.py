@@ -54,6 +54,12 @@ def _environment(var_dir: Path, database_url: str | None) -> dict[str, str]:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CONN_MAX_AGE": "600",
             "PYTHONPATH": str(ROOT),
+            # plain HTTP on loopback (with DEBUG off the site would redirect every request to
+            # https), and every client comes from 127.0.0.1: lift the per-address API limits,
+            # or the run would measure redirects and the throttle's 429s instead of the pages
+            "HTTPS": "0",
+            "KIROKU_API_RATE_ANONYMOUS": "10000000/minute",
+            "KIROKU_API_RATE_CURATOR": "10000000/minute",
         }
     )
     if database_url:
@@ -231,7 +237,20 @@ def _rate(value: float | None, seconds: int) -> str:
     return _fmt(value)
 
 
-def _targets(measured: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+def _both(result: dict[str, Any], key: str = "p50_ms") -> str:
+    """A latency as served (repeated, from the cache) and as computed (nothing cached)."""
+    return f"{result[key]} served, {result['computed_' + key]} computed"
+
+
+def _met(result: dict[str, Any], limit: float, key: str = "p50_ms") -> bool | str:
+    """Met when even the computed request is within ``limit``; "served only" when only the
+    repeated request is."""
+    if result["computed_" + key] <= limit:
+        return True
+    return "served only" if result[key] <= limit else False
+
+
+def _targets(measured: dict[str, Any]) -> list[tuple[str, str, bool | str | None]]:
     """The targets of issue #7 (set for 1,000,000 documents) against this run."""
     postgres = measured["vendor"] == "postgresql"
     factor = 1.0 if postgres else 1.5
@@ -247,11 +266,16 @@ def _targets(measured: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     api_list, detail = by_name["API list (cursor)"], by_name["API detail"]
     admin, deep = by_name["admin changelist"], by_name["API list: deep cursor"]
     imports = measured["import"]
-    rows: list[tuple[str, str, bool | None]] = [
+    rows: list[tuple[str, str, bool | str | None]] = [
         (
-            f"browse, all facets: p50 ≤ {60 * factor:.0f} ms, p95 ≤ {150 * factor:.0f} ms",
-            f"{facets['p50_ms']} / {facets['p95_ms']} ms",
-            facets["p50_ms"] <= 60 * factor and facets["p95_ms"] <= 150 * factor,
+            f"browse, all facets: p50 ≤ {60 * factor:.0f} ms",
+            _both(facets) + " ms",
+            _met(facets, 60 * factor),
+        ),
+        (
+            f"browse, all facets: p95 ≤ {150 * factor:.0f} ms",
+            _both(facets, "p95_ms") + " ms",
+            _met(facets, 150 * factor, "p95_ms"),
         ),
         (
             "browse, all facets: ≤ 2× the raw SQL",
@@ -264,31 +288,35 @@ def _targets(measured: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         rows.append(
             (
                 f"search ≤ 1,000 hits: p50 ≤ 50 ms ({hit['name']})",
-                f"{hit['p50_ms']} ms",
-                hit["p50_ms"] <= 50,
+                _both(hit) + " ms",
+                _met(hit, 50),
             )
         )
     if largest:
         rows.append(
             (
                 f"search with facets, largest ({largest['name']}): p95 ≤ 700 ms (for 100,000)",
-                f"{largest['p95_ms']} ms",
-                largest["p95_ms"] <= 700,
+                _both(largest, "p95_ms") + " ms",
+                _met(largest, 700, "p95_ms"),
             )
         )
     rows += [
-        ("API list: p50 ≤ 15 ms", f"{api_list['p50_ms']} ms", api_list["p50_ms"] <= 15),
-        ("API detail: p50 ≤ 8 ms", f"{detail['p50_ms']} ms", detail["p50_ms"] <= 8),
+        ("API list: p50 ≤ 15 ms", _both(api_list) + " ms", _met(api_list, 15)),
+        ("API detail: p50 ≤ 8 ms", _both(detail) + " ms", _met(detail, 8)),
         (
             "API list: ≥ 300 requests/s",
             f"{_fmt(api_list.get('rate'))} req/s",
             None if api_list.get("rate") is None else api_list["rate"] >= 300,
         ),
-        ("admin changelist: p95 ≤ 250 ms", f"{admin['p95_ms']} ms", admin["p95_ms"] <= 250),
         (
-            "deep pages cost the same as the first (cursor, ≤ 1.5×)",
-            f"{deep['p50_ms']} vs {api_list['p50_ms']} ms",
-            deep["p50_ms"] <= 1.5 * api_list["p50_ms"],
+            "admin changelist: p95 ≤ 250 ms",
+            _both(admin, "p95_ms") + " ms",
+            _met(admin, 250, "p95_ms"),
+        ),
+        (
+            "deep pages cost the same as the first (cursor, computed, ≤ 1.5×)",
+            f"{deep['computed_p50_ms']} vs {api_list['computed_p50_ms']} ms",
+            deep["computed_p50_ms"] <= 1.5 * api_list["computed_p50_ms"],
         ),
     ]
     if not postgres:
@@ -317,10 +345,15 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
         + f" Command: `bench/run --documents {args.documents}"
         f"{' --postgres URL' if len(runs) > 1 else ''}`.",
         "",
-        "Columns: *p50/p95* in-process latency of the whole request (Django test client); *SQL* "
-        "the same queries re-run directly on the database; *÷ SQL* page p50 ÷ SQL p50; *req/s* "
-        "under HTTP load; *static* a static file of the same size from the same server; "
-        "*÷ static* req/s ÷ static req/s.",
+        "Columns: *served* in-process latency of the whole request (Django test client) when "
+        "the same URL is asked again, so its counts or API response come from the catalogue "
+        "cache; *computed* the same request with the cache emptied first (the first reader "
+        "after a change, a harvester's next page); *queries* of the computed request; *SQL* "
+        "those queries re-run directly on the database; *÷ SQL* computed p50 ÷ SQL p50; "
+        "*req/s* under HTTP load (the same URL again and again, so served); *static* a static "
+        "file of the same size from the same server; *÷ static* req/s ÷ static req/s. In the "
+        "targets, *served only* means the repeated request meets the target and the computed "
+        "one does not.",
     ]
     for measured in runs:
         manifest = measured["manifest"]
@@ -344,9 +377,9 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
             f"{manifest['big_fonds_descendants']:,} descendants, largest unit "
             f"{manifest['big_unit_children']:,} documents.",
             "",
-            "| case | queries | p50 ms | p95 ms | SQL p50 ms | ÷ SQL | req/s | static req/s "
-            "| ÷ static | bytes |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| case | queries | served p50 ms | served p95 ms | computed p50 ms | computed p95 ms "
+            "| SQL p50 ms | ÷ SQL | req/s | static req/s | ÷ static | bytes |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in measured["results"]:
             rate, static = r.get("rate"), r.get("static_rate")
@@ -354,6 +387,7 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
             status = "" if r["status"] == 200 else f" (HTTP {r['status']})"
             lines.append(
                 f"| {r['name']}{status} | {r['queries']} | {r['p50_ms']} | {r['p95_ms']} | "
+                f"{r['computed_p50_ms']} | {r['computed_p95_ms']} | "
                 f"{r['sql_p50_ms']} | {r['ratio']} | {_rate(rate, args.duration)} | "
                 f"{_fmt(static)} | "
                 f"{_fmt(share, 3)} | {r['bytes']:,} |"
@@ -371,7 +405,9 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
             "| --- | --- | --- |",
         ]
         for target, value, met in _targets(measured):
-            mark = "–" if met is None else "yes" if met else "**no**"
+            mark = (
+                "–" if met is None else met if isinstance(met, str) else "yes" if met else "**no**"
+            )
             lines.append(f"| {target} | {value} | {mark} |")
     return "\n".join(lines) + "\n"
 

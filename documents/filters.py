@@ -12,12 +12,10 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute
 
 from archive.filters import (
-    FAR_FUTURE,
-    FAR_PAST,
     DateFilterMixin,
     Facet,
     KirokuFilterSet,
@@ -40,6 +38,7 @@ from archive.filters import (
     yes_no_label,
 )
 from archive.models import Collection, Repository
+from archive.models.base import sort_date
 from documents.models import (
     DigitalObject,
     Document,
@@ -358,14 +357,7 @@ def event_date_ordering(label: str, *, descending: bool = False) -> Ordering:
     return Ordering(
         label,
         (
-            (
-                "sort_date",
-                Coalesce(
-                    "date_start",
-                    Value(FAR_PAST if descending else FAR_FUTURE),
-                    output_field=DateField(),
-                ),
-            ),
+            ("sort_date", sort_date(descending=descending)),
             # minutes after midnight (an integer, so a cursor can carry it); untimed first
             (
                 "sort_minute",

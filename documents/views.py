@@ -45,7 +45,11 @@ def list_rows(rows: QuerySet) -> QuerySet:
 
 
 def browse_documents(
-    request: HttpRequest, queryset: QuerySet, facets: list[FacetSpec]
+    request: HttpRequest,
+    queryset: QuerySet,
+    facets: list[FacetSpec],
+    *,
+    shared_counts: bool = False,
 ) -> tuple[Browse, dict[str, Any]]:
     """The document browse state and template context, for ``/documents/`` and a collection.
 
@@ -53,7 +57,13 @@ def browse_documents(
     coordinates and (under a search) the snippets, whatever the page size.
     """
     browse = Browse(
-        request, DocumentFilterSet, queryset, facets, titles=DOCUMENT_TITLES, prepare=list_rows
+        request,
+        DocumentFilterSet,
+        queryset,
+        facets,
+        titles=DOCUMENT_TITLES,
+        prepare=list_rows,
+        shared_counts=shared_counts,
     )
     context: dict[str, Any] = {"browse": browse, "page": browse.page}
     if browse.errors:
@@ -86,7 +96,9 @@ def browse_documents(
 
 def document_list(request: HttpRequest) -> HttpResponse:
     """Public documents, filtered, faceted and sorted by the documents' FilterSet."""
-    browse, context = browse_documents(request, Document.objects.public(), document_facets())
+    browse, context = browse_documents(
+        request, Document.objects.public(), document_facets(), shared_counts=True
+    )
     status = 400 if browse.errors else 200
     return render(request, "documents/document_list.html", context, status=status)
 

@@ -48,6 +48,7 @@ def agent_list(request: HttpRequest) -> HttpResponse:
         Agent.objects.public(),
         AGENT_FACETS,
         titles={"q": _("Search"), "date_from": _("From"), "date_to": _("Until")},
+        shared_counts=True,
     )
     return render(
         request,

@@ -15,6 +15,9 @@ Every viewset of the API derives from :class:`PartnerViewSet`, which
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
@@ -26,10 +29,12 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
-from archive.api.conditional import Validators, add_validators
+from archive.api.conditional import Validators, add_validators, data_digest
 from archive.api.errors import BadQuery, ErrorSerializer
 from archive.api.pagination import PAGINATION_PARAMS, KirokuPagination
+from archive.catalogue_cache import cached, public_scope
 from archive.converters import IDENTIFIER_PATTERN
 from archive.facets import UnknownFacet, facet_counts
 from archive.filters import KirokuFilterSet
@@ -295,31 +300,67 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         return {}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.respond(self.list_data)
+
+    def list_data(self) -> tuple[Any, Validators]:
+        request = self.request
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         context = {**self.get_serializer_context(), **self.prepare(page)}
         data = self.get_serializer_class()(page, many=True, context=context).data
         modified = [row.updated_at for row in page if getattr(row, "updated_at", None)]
-        self.validators = Validators(modified=max(modified, default=None), is_list=True)
         body = self.paginator.get_paginated_data(data)
         if self.facet_names:
+            # the filters alone: every page of a list shares its counts
+            params = request.query_params.copy()
+            for name in (*PAGINATION_PARAMS, *COMMON_PARAMS, "expand", "facets"):
+                params.pop(name, None)
             body["facets"] = facet_counts(
                 self.filterset_class,
-                request.query_params,
+                params,
                 self.facet_names,
                 self.visible(),
                 request=request,
+                shared=public_scope(request.user),
             )
-        return Response(body)
+        return body, Validators(modified=max(modified, default=None), is_list=True)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.respond(self.retrieve_data)
+
+    def retrieve_data(self) -> tuple[Any, Validators]:
         instance = self.get_object()
         context = {**self.get_serializer_context(), **self.prepare([instance])}
-        self.validators = Validators(
+        data = self.get_serializer_class()(instance, context=context).data
+        return data, Validators(
             version=getattr(instance, "version", None),
             modified=getattr(instance, "updated_at", None),
         )
-        return Response(self.get_serializer_class()(instance, context=context).data)
+
+    def respond(self, compute: Callable[[], tuple[Any, Validators]]) -> Response:
+        """A read's response: for a public reader, from the catalogue cache.
+
+        A public reader's response depends only on the URL (host and query string included),
+        the media type, the language and the catalogue, so it is cached under those until the
+        catalogue changes (:mod:`archive.catalogue_cache`), with its ETag's digest; a
+        harvester walking the pages pays for each page once. A curator's response (unpublished
+        records too) is computed every time. An error (400, 404) is raised, never cached.
+        """
+        request = self.request
+        scope = public_scope(request.user)
+        if scope is None:
+            data, self.validators = compute()
+            return Response(data)
+
+        def computed() -> tuple[Any, Validators]:
+            data, validators = compute()
+            digest = data_digest(data, request.accepted_media_type)
+            # plain containers: the serializers' own keep a reference to the serializer
+            return json.loads(json.dumps(data, cls=JSONEncoder)), replace(validators, digest=digest)
+
+        what = ["api", scope, request.build_absolute_uri(), request.accepted_media_type]
+        data, self.validators = cached(what, computed)
+        return Response(data)
 
     def finalize_response(
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any

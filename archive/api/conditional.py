@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -39,16 +40,18 @@ class Validators:
     version: int | None = None
     modified: datetime | None = None
     is_list: bool = False
+    #: the body's digest, when it was computed with the body (a cached response)
+    digest: str | None = None
 
 
-def body_digest(response: Response) -> str:
-    payload = json.dumps(response.data, cls=JSONEncoder, sort_keys=True, ensure_ascii=False)
-    media_type = response.accepted_media_type or ""
-    return hashlib.sha256(f"{media_type}\n{payload}".encode()).hexdigest()[:20]
+def data_digest(data: Any, media_type: str | None) -> str:
+    """A short digest of a response's data as ``media_type``: the ETag's opaque part."""
+    payload = json.dumps(data, cls=JSONEncoder, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{media_type or ''}\n{payload}".encode()).hexdigest()[:20]
 
 
 def make_etag(response: Response, validators: Validators) -> str:
-    digest = body_digest(response)
+    digest = validators.digest or data_digest(response.data, response.accepted_media_type)
     if validators.is_list:
         return f'W/"{digest}"'
     if validators.version is not None:

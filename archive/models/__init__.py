@@ -11,6 +11,7 @@ from archive.models.base import (
     Publishable,
     PublishableQuerySet,
 )
+from archive.models.catalogue import CatalogueVersion
 from archive.models.holdings import (
     Collection,
     CustodyStatus,
@@ -23,6 +24,7 @@ from archive.models.identifiers import RetiredIdentifier
 from archive.models.search import SearchEntry, SearchKind
 
 __all__ = [
+    "CatalogueVersion",
     "CodeManager",
     "Collection",
     "CustodyStatus",

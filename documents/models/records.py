@@ -6,7 +6,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from PIL import Image, UnidentifiedImageError
 from simple_history.models import HistoricalRecords
@@ -21,6 +21,7 @@ from archive.models import (
     ReferenceLevel,
     Repository,
 )
+from archive.models.base import sort_date
 from archive.references import format_reference
 
 
@@ -113,6 +114,24 @@ class Document(IdentifiedModel, DatedModel):
             models.Index(fields=["collection", "reference_segment"], name="document_in_unit"),
             # sort by title
             models.Index(fields=["title"], name="document_title"),
+            # the date orders (archive.models.base.sort_date) of public records, first page and
+            # deep cursors alike: the database walks the index instead of sorting the table
+            models.Index(
+                F("status"),
+                F("restricted"),
+                sort_date(),
+                F("title"),
+                F("id"),
+                name="document_sort_date",
+            ),
+            models.Index(
+                F("status"),
+                F("restricted"),
+                sort_date(descending=True).desc(),
+                F("title").desc(),
+                F("id").desc(),
+                name="document_sort_date_desc",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -24,6 +24,7 @@ def test_every_model_of_the_three_apps_is_in_the_admin() -> None:
         for m in apps.get_app_config(app).get_models()
         if not m.__name__.startswith("Historical")  # history tables, shown on each record
         and m.__name__ != "SearchEntry"  # derived index rows, rebuilt from the records
+        and m.__name__ != "CatalogueVersion"  # the counter that cached counts are keyed by
     ]
     missing = [m.__name__ for m in models if not admin.site.is_registered(m)]
     assert missing == []

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +25,8 @@ FACETS = "form,language,repository,subject,place,agent,role,year,decade"
 
 
 def queries(client: Client, url: str) -> list[str]:
+    """The queries of a request that computes everything (no facet counts from the cache)."""
+    caches[settings.CATALOGUE_CACHE].clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)

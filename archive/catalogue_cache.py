@@ -1,0 +1,150 @@
+"""Results computed over the whole public catalogue, cached until the catalogue changes.
+
+Counting every public document by each facet is the costliest part of a browse page, and it
+grows with the archive: at a million documents an unfiltered browse groups the whole table nine
+times. The counts change only when a record does, so they are cached under the catalogue's
+*version*, and any change moves the version on:
+
+* **What counts as a change**: any ``INSERT``, ``UPDATE`` or ``DELETE`` on a table of
+  Kiroku's own apps (the records, their relations, vocabularies, history), whatever the path (a
+  model's ``save``, ``QuerySet.update``, an import's ``bulk_create``, a migration, raw SQL). It is
+  seen at the database cursor (:func:`watch_writes`, an execute wrapper installed on every
+  connection), not by model signals, which bulk paths skip. Tables that are not the catalogue
+  (API keys, the version itself) are left out.
+* **Across processes**: the version is a number in the database (:class:`CatalogueVersion`),
+  moved on when the writing transaction commits, so every worker sees the change at its next
+  request; reading it is one primary-key query. A rolled-back write moves nothing.
+* **Within a process**: a local count moves at the write itself, so the writing process
+  (and a test inside a transaction that never commits) never reads counts from before its own
+  write.
+
+Cached entries also expire after ``CATALOGUE_CACHE_SECONDS`` (settings), which bounds how long a
+count could outlive a change if a process died between committing and moving the version.
+Only results that are the same for every requester may be cached: the callers cache counts of
+public records, never a curator's view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import translation
+
+#: the apps whose tables are the catalogue
+CATALOGUE_APPS = ("archive", "documents", "people")
+#: models in those apps whose writes change no public result
+NOT_CATALOGUE = ("archive.CatalogueVersion", "archive.PartnerKey")
+
+_WRITE = re.compile(
+    r"""^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`]?(\w+)""",
+    re.IGNORECASE,
+)
+
+#: moved on by every catalogue write in this process, at once (committed or not)
+_local_writes = itertools.count()
+_local_version = 0
+
+
+@cache
+def catalogue_tables() -> frozenset[str]:
+    """The database tables of the catalogue's models, many-to-many tables included."""
+    skipped = {apps.get_model(label)._meta.db_table for label in NOT_CATALOGUE}
+    return (
+        frozenset(
+            model._meta.db_table
+            for label in CATALOGUE_APPS
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        )
+        - skipped
+    )
+
+
+def written_table(sql: str) -> str | None:
+    """The table a write statement changes (``None`` for a read or anything else)."""
+    match = _WRITE.match(sql)
+    return match.group(1) if match else None
+
+
+def _move_on(alias: str) -> None:
+    """Move the stored version on (after the writing transaction has committed)."""
+    from archive.models import CatalogueVersion
+
+    CatalogueVersion.move_on(using=alias)
+
+
+_move_on_callbacks: dict[str, Callable[[], None]] = {}
+
+
+def _callback(alias: str) -> Callable[[], None]:
+    """One callable per database, so a transaction registers it once however many writes."""
+    if alias not in _move_on_callbacks:
+        _move_on_callbacks[alias] = lambda: _move_on(alias)
+    return _move_on_callbacks[alias]
+
+
+def watch_writes(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """Execute wrapper: a write to a catalogue table moves the catalogue's version on."""
+    result = execute(sql, params, many, context)
+    table = written_table(sql)
+    if table is not None and table in catalogue_tables():
+        global _local_version
+        _local_version = next(_local_writes) + 1
+        connection = context["connection"]
+        callback = _callback(connection.alias)
+        if not connection.in_atomic_block:
+            callback()
+        elif not any(entry[1] is callback for entry in connection.run_on_commit):
+            transaction.on_commit(callback, using=connection.alias)
+    return result
+
+
+def install(connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """``connection_created`` receiver: watch the new connection's writes (once)."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+def public_scope(user: Any) -> str | None:
+    """``"public"`` for a requester who sees only public records (as ``visible_to`` decides),
+    whose results may therefore be shared; ``None`` for staff, whose results are their own."""
+    if user is not None and user.is_authenticated and user.is_staff:
+        return None
+    return "public"
+
+
+def version(using: str = "default") -> tuple[int, int]:
+    """The catalogue's version as this process sees it: the stored one and the local one."""
+    from archive.models import CatalogueVersion
+
+    return CatalogueVersion.current(using=using), _local_version
+
+
+def cached[T](parts: Iterable[Any], compute: Callable[[], T]) -> T:
+    """``compute()``, or its result cached under ``parts`` and the catalogue's version.
+
+    ``parts`` must name everything the result depends on besides the catalogue (what is
+    counted, the query string); the reader's language is added, since labels are translated.
+    """
+    stored, local = version()
+    key_source = json.dumps([list(parts), translation.get_language()], sort_keys=True)
+    digest = hashlib.sha256(key_source.encode()).hexdigest()
+    key = f"catalogue:{stored}:{local}:{digest}"
+    store = caches[settings.CATALOGUE_CACHE]
+    result = store.get(key)
+    if result is None:
+        result = compute()
+        store.set(key, result, settings.CATALOGUE_CACHE_SECONDS)
+    return result

@@ -1,0 +1,122 @@
+"""Whole-catalogue facet counts are cached, and any change to the catalogue is seen at once.
+
+The counts of an unfiltered browse are the costliest part of a page at scale, so a public
+reader's counts are cached under the catalogue's version (``archive.catalogue_cache``). These
+tests are the contract: a repeated request reads the counts from the cache (one query for the
+version instead of one per facet); every kind of write — a save, a many-to-many change,
+``QuerySet.update``, ``bulk_create`` — changes what the next request counts; a rolled-back write
+changes nothing that is stored; and a curator's counts (which include unpublished records) are
+never shared with the public.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from archive.catalogue_cache import catalogue_tables, written_table
+from archive.models import CatalogueVersion, PartnerKey, PublicationStatus
+from documents.models import Document, Subject
+from tests.api.conftest import World, get_json
+
+MINE = "form=t-api-letter&form=t-api-memo"
+FACETS = f"/api/v1/documents/?{MINE}&facets=language,subject,form,year"
+
+
+def counts(client: Client, name: str, url: str = FACETS) -> dict[str, int]:
+    return {row["value"]: row["count"] for row in get_json(client, url)["facets"][name]}
+
+
+@pytest.mark.parametrize(
+    ("sql", "table"),
+    [
+        ('INSERT INTO "documents_document" ("title") VALUES (%s)', "documents_document"),
+        (
+            "INSERT OR IGNORE INTO documents_document_subjects VALUES (?)",
+            "documents_document_subjects",
+        ),
+        ('  UPDATE "people_agent" SET "name" = %s', "people_agent"),
+        ('DELETE FROM "archive_collection" WHERE id = 1', "archive_collection"),
+        ('SELECT * FROM "documents_document"', None),
+        ("SAVEPOINT s1", None),
+    ],
+)
+def test_written_table_reads_the_table_a_statement_changes(sql: str, table: str | None) -> None:
+    assert written_table(sql) == table
+
+
+@pytest.mark.django_db
+def test_the_catalogue_is_the_records_not_keys_or_the_version_itself() -> None:
+    tables = catalogue_tables()
+    assert {
+        Document._meta.db_table,
+        Document.subjects.through._meta.db_table,
+        Subject._meta.db_table,
+    } <= tables
+    assert CatalogueVersion._meta.db_table not in tables
+    assert PartnerKey._meta.db_table not in tables
+
+
+def test_a_repeated_request_is_answered_from_the_cache(client: Client, world: World) -> None:
+    with CaptureQueriesContext(connection) as first:
+        body = get_json(client, FACETS)
+    with CaptureQueriesContext(connection) as again:
+        assert get_json(client, FACETS) == body
+    # the same URL again: one query, for the catalogue's version
+    assert len(again) == 1
+    # another page of the same list reads its rows but shares the counts
+    with CaptureQueriesContext(connection) as other_page:
+        assert get_json(client, FACETS + "&page_size=1")["facets"] == body["facets"]
+    assert len(other_page) == len(first) - len(FACETS.split("facets=")[1].split(","))
+
+
+def test_every_kind_of_write_is_counted_at_the_next_request(client: Client, world: World) -> None:
+    assert counts(client, "language") == {"ja": 2, "ru": 1, "en": 1}
+    # a many-to-many change
+    world.doc2.languages.add(world.doc1.languages.get(code="ja"))
+    assert counts(client, "language") == {"ja": 3, "ru": 1, "en": 1}
+    # QuerySet.update, which sends no signal: the draft (in Japanese) is published
+    Document.objects.filter(pk=world.draft_doc.pk).update(status=PublicationStatus.PUBLISHED)
+    assert counts(client, "language") == {"ja": 4, "ru": 1, "en": 1}
+    # bulk_create, as imports do
+    years = counts(client, "year")
+    Document.objects.bulk_create(
+        Document(
+            identifier=f"t-cache-{n}",
+            title="Bulk",
+            document_type=world.memo,
+            date_start=date(1957, 1, 1),
+            date_end=date(1957, 12, 31),
+            status=PublicationStatus.PUBLISHED,
+        )
+        for n in range(2)
+    )
+    assert counts(client, "year") == {**years, 1957: 2}
+    # a delete
+    Document.objects.filter(identifier__startswith="t-cache-").delete()
+    assert counts(client, "year") == years
+
+
+def test_a_curators_counts_are_never_shared_with_the_public(
+    client: Client, admin_client: Client, world: World
+) -> None:
+    public = counts(client, "language")
+    curator = counts(admin_client, "language")
+    # the curator also counts the draft (in Japanese) and the restricted memo (in Russian)
+    assert curator == {**public, "ja": public["ja"] + 1, "ru": public["ru"] + 1}
+    assert counts(client, "language") == public
+    assert counts(admin_client, "language") == curator
+
+
+def test_the_browse_page_and_the_api_count_alike_from_the_cache(
+    client: Client, world: World
+) -> None:
+    page = client.get("/documents/", {"form": ["t-api-letter", "t-api-memo"]})
+    assert page.status_code == 200
+    Subject.objects.filter(documents=world.doc1).update(name="Renamed subject")
+    page = client.get("/documents/", {"form": ["t-api-letter", "t-api-memo"]})
+    assert "Renamed subject" in page.content.decode()
