@@ -72,6 +72,8 @@ def catalogue_tables() -> frozenset[str]:
 
 def written_table(sql: str) -> str | None:
     """The table a write statement changes (``None`` for a read or anything else)."""
+    if not isinstance(sql, str):  # a composed statement object: never one of the ORM's writes
+        return None
     match = _WRITE.match(sql)
     return match.group(1) if match else None
 

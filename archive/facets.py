@@ -91,12 +91,15 @@ def _count(
         if facet.annotate:
             rows = rows.annotate(**facet.annotate)
         group = [facet.value] + ([facet.label] if facet.label else [])
+        # Records without a value (no subject, undated) group under NULL, which is dropped
+        # here rather than excluded in SQL: over a many-valued relation ``exclude(...isnull)``
+        # becomes a correlated NOT EXISTS run once per record, the slowest part of the count.
+        # One row more than the limit leaves room for that group.
         counted = (
             rows.filter(facet.restrict)
-            .exclude(**{f"{facet.value}__isnull": True})
             .values(*group)
-            .annotate(count=Count("id", distinct=True))
-            .order_by("-count", facet.value)[:FACET_LIMIT]
+            .annotate(count=Count("id", distinct=facet.counts_distinct(queryset.model)))
+            .order_by("-count", facet.value)[: FACET_LIMIT + 1]
         )
         results[name] = [
             {
@@ -105,6 +108,6 @@ def _count(
                 "count": row["count"],
             }
             for row in counted
-            if row[facet.value] != ""
-        ]
+            if row[facet.value] not in (None, "")
+        ][:FACET_LIMIT]
     return results
