@@ -746,6 +746,9 @@ class ArchiveGenerator:
                 phase()
                 self.phases[phase.__name__] = round(time.perf_counter() - tick, 2)
             _reset_sequences()
+            tick = time.perf_counter()
+            _refresh_statistics()
+            self.phases["statistics"] = round(time.perf_counter() - tick, 2)
         seconds = time.perf_counter() - began
         cpu_seconds = time.process_time() - cpu_began
         return Manifest(
@@ -815,6 +818,18 @@ class _bulk_load_settings:
             with connection.cursor() as cursor:
                 for pragma in self.RESTORE:
                     cursor.execute(f"PRAGMA {pragma}")
+
+
+def _refresh_statistics() -> None:
+    """``ANALYZE`` the database, as any bulk load should end.
+
+    Without statistics SQLite's planner guesses, and after a load it can guess disastrously:
+    at 100,000 documents the agent facet under ``?language=ja`` probed the roles once per
+    agent and document (97 s instead of 0.6 s). PostgreSQL's autovacuum analyzes eventually,
+    but not before the first pages are asked for.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _reset_sequences() -> None:
