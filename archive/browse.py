@@ -30,7 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from archive.catalogue_cache import public_scope
+from archive.catalogue_cache import cached, params_key, public_scope
 from archive.facets import facet_counts
 from archive.filters import KirokuFilterSet
 
@@ -165,15 +165,24 @@ class Browse:
         rows = self.filterset.qs
         if prepare is not None:
             rows = prepare(rows)
-        self.page = Paginator(rows, self.page_size).get_page(self.params.get("page"))
-        self.counts = facet_counts(
-            filterset_class,
-            self._filter_params(),
-            list(dict.fromkeys(spec.name for spec in facets)),
-            queryset,
-            request=request,
-            shared=public_scope(request.user) if shared_counts else None,
-        )
+        paginator = Paginator(rows, self.page_size)
+        names = list(dict.fromkeys(spec.name for spec in facets))
+
+        def count() -> tuple[int, dict[str, list[dict[str, Any]]]]:
+            """How many records match, and the facet counts: both over the whole catalogue."""
+            params = self._filter_params()
+            counts = facet_counts(filterset_class, params, names, queryset, request=request)
+            return paginator.count, counts
+
+        shared = public_scope(request.user) if shared_counts else None
+        if shared is None:
+            total, self.counts = count()
+        else:
+            what = ["browse", filterset_class.__qualname__, shared]
+            total, self.counts = cached([*what, params_key(self._filter_params()), names], count)
+            # ``Paginator.count`` is a cached property: setting it is what computing it does
+            paginator.count = total
+        self.page = paginator.get_page(self.params.get("page"))
         self.groups = [self._group(spec) for spec in facets]
 
     # -- query string ---------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import QueryDict
 from django.utils import translation
 
 #: the apps whose tables are the catalogue
@@ -125,6 +126,11 @@ def public_scope(user: Any) -> str | None:
     if user is not None and user.is_authenticated and user.is_staff:
         return None
     return "public"
+
+
+def params_key(params: QueryDict) -> list[tuple[str, list[str]]]:
+    """Query parameters as part of a cache key: sorted by name, every value kept in order."""
+    return sorted((key, params.getlist(key)) for key in params)
 
 
 def version(using: str = "default") -> tuple[int, int]:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
-from archive.catalogue_cache import cached
+from archive.catalogue_cache import cached, params_key
 from archive.filters import KirokuFilterSet
 
 #: the most values returned per facet (largest counts first)
@@ -59,7 +59,7 @@ def facet_counts(
     what = [
         f"{filterset_class.__module__}.{filterset_class.__qualname__}",
         shared,
-        sorted((key, params.getlist(key)) for key in params),
+        params_key(params),
         names,
     ]
     return cached(what, lambda: _count(filterset_class, params, names, queryset, request))
