@@ -30,7 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from archive.catalogue_cache import cached, params_key, public_scope
+from archive.catalogue_cache import cached, class_key, params_key, public_scope
 from archive.facets import facet_counts
 from archive.filters import KirokuFilterSet
 
@@ -167,10 +167,10 @@ class Browse:
             rows = prepare(rows)
         paginator = Paginator(rows, self.page_size)
         names = list(dict.fromkeys(spec.name for spec in facets))
+        params = self._filter_params()
 
         def count() -> tuple[int, dict[str, list[dict[str, Any]]]]:
             """How many records match, and the facet counts: both over the whole catalogue."""
-            params = self._filter_params()
             counts = facet_counts(filterset_class, params, names, queryset, request=request)
             return paginator.count, counts
 
@@ -178,8 +178,8 @@ class Browse:
         if shared is None:
             total, self.counts = count()
         else:
-            what = ["browse", filterset_class.__qualname__, shared]
-            total, self.counts = cached([*what, params_key(self._filter_params()), names], count)
+            what = ["browse", class_key(filterset_class), shared, params_key(params), names]
+            total, self.counts = cached(what, count)
             # ``Paginator.count`` is a cached property: setting it is what computing it does
             paginator.count = total
         self.page = paginator.get_page(self.params.get("page"))

@@ -31,7 +31,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.apps import apps
@@ -41,6 +41,8 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import QueryDict
 from django.utils import translation
+
+from archive.models.base import sees_everything
 
 #: the apps whose tables are the catalogue
 CATALOGUE_APPS = ("archive", "documents", "people")
@@ -53,7 +55,7 @@ _WRITE = re.compile(
 )
 
 #: moved on by every catalogue write in this process, at once (committed or not)
-_local_writes = itertools.count()
+_local_writes = itertools.count(1)
 _local_version = 0
 
 
@@ -79,21 +81,13 @@ def written_table(sql: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _move_on(alias: str) -> None:
-    """Move the stored version on (after the writing transaction has committed)."""
+@cache
+def _move_on(alias: str) -> Callable[[], None]:
+    """The callable that moves database ``alias``'s stored version on: one per database, so a
+    transaction registers it once however many writes it makes."""
     from archive.models import CatalogueVersion
 
-    CatalogueVersion.move_on(using=alias)
-
-
-_move_on_callbacks: dict[str, Callable[[], None]] = {}
-
-
-def _callback(alias: str) -> Callable[[], None]:
-    """One callable per database, so a transaction registers it once however many writes."""
-    if alias not in _move_on_callbacks:
-        _move_on_callbacks[alias] = lambda: _move_on(alias)
-    return _move_on_callbacks[alias]
+    return partial(CatalogueVersion.move_on, using=alias)
 
 
 def watch_writes(
@@ -104,9 +98,9 @@ def watch_writes(
     table = written_table(sql)
     if table is not None and table in catalogue_tables():
         global _local_version
-        _local_version = next(_local_writes) + 1
+        _local_version = next(_local_writes)
         connection = context["connection"]
-        callback = _callback(connection.alias)
+        callback = _move_on(connection.alias)
         if not connection.in_atomic_block:
             callback()
         elif not any(entry[1] is callback for entry in connection.run_on_commit):
@@ -123,9 +117,12 @@ def install(connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
 def public_scope(user: Any) -> str | None:
     """``"public"`` for a requester who sees only public records (as ``visible_to`` decides),
     whose results may therefore be shared; ``None`` for staff, whose results are their own."""
-    if user is not None and user.is_authenticated and user.is_staff:
-        return None
-    return "public"
+    return None if sees_everything(user) else "public"
+
+
+def class_key(cls: type) -> str:
+    """A class as part of a cache key: its dotted path (two apps may reuse a class name)."""
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def params_key(params: QueryDict) -> list[tuple[str, list[str]]]:

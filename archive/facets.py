@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
-from archive.catalogue_cache import cached, params_key
+from archive.catalogue_cache import cached, class_key, params_key
 from archive.filters import KirokuFilterSet
 
 #: the most values returned per facet (largest counts first)
@@ -56,12 +56,7 @@ def facet_counts(
         raise UnknownFacet(unknown, sorted(filterset_class.facets))
     if shared is None:
         return _count(filterset_class, params, names, queryset, request)
-    what = [
-        f"{filterset_class.__module__}.{filterset_class.__qualname__}",
-        shared,
-        params_key(params),
-        names,
-    ]
+    what = [class_key(filterset_class), shared, params_key(params), names]
     return cached(what, lambda: _count(filterset_class, params, names, queryset, request))
 
 

@@ -39,6 +39,7 @@ from archive.converters import IDENTIFIER_PATTERN
 from archive.facets import UnknownFacet, facet_counts
 from archive.filters import KirokuFilterSet
 from archive.models import Collection
+from archive.models.base import sees_everything
 
 #: query parameters every endpoint accepts (DRF's format override)
 COMMON_PARAMS = frozenset({"format"})
@@ -285,8 +286,7 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     def shown(self, queryset: QuerySet) -> QuerySet:
         """Related rows to list beside a record: public ones (by the related model's
         ``public_q``), or all of them for staff."""
-        user = self.request.user
-        if user.is_authenticated and user.is_staff:
+        if sees_everything(self.request.user):
             return queryset
         return queryset.filter(queryset.model.public_q())
 

@@ -19,6 +19,7 @@ from rest_framework import serializers
 
 from archive.dates import DateError, normalize_date
 from archive.models import Collection, Language, ReferenceLevel, Repository
+from archive.models.base import sees_everything
 from archive.references import format_reference
 
 
@@ -27,9 +28,7 @@ def can_see(instance: Any, context: dict[str, Any]) -> bool:
     public); records without a publication status are always visible."""
     if not hasattr(instance, "is_public") or instance.is_public:
         return True
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and user.is_staff)
+    return sees_everything(getattr(context.get("request"), "user", None))
 
 
 class ExpandableSerializer(serializers.ModelSerializer):

@@ -37,6 +37,11 @@ identifier_validator = RegexValidator(
 )
 
 
+def sees_everything(user: Any) -> bool:
+    """Whether ``user`` sees unpublished and restricted records too: curators (staff) do."""
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
 class PublishableQuerySet(models.QuerySet):
     """Querysets of publishable records, with the one visibility rule."""
 
@@ -46,7 +51,7 @@ class PublishableQuerySet(models.QuerySet):
 
     def visible_to(self, user: Any) -> Self:
         """Everything for curators (staff), public records for everyone else."""
-        if user is not None and user.is_authenticated and user.is_staff:
+        if sees_everything(user):
             return self.all()
         return self.public()
 

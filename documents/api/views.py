@@ -18,6 +18,7 @@ from archive.api.base import COMMON_PARAMS, PartnerViewSet, load_lineages
 from archive.api.conditional import Validators
 from archive.api.errors import BadQuery
 from archive.api.writes import WritableMixin
+from archive.models.base import sees_everything
 from documents import citations
 from documents.api.serializers import (
     DocumentSerializer,
@@ -283,11 +284,8 @@ class GenealogyViewSet(PartnerViewSet):
         return super().get_serializer_class()
 
     def get_queryset(self) -> QuerySet:
-        user = self.request.user
         # step counts and date spans of the steps the requester may see, in the same query
-        queryset = with_summary(
-            self.visible(), public=not (user.is_authenticated and user.is_staff)
-        )
+        queryset = with_summary(self.visible(), public=not sees_everything(self.request.user))
         if self.action in ("retrieve", "compare"):
             # the steps the requester may see, in order, with document, language and side
             queryset = queryset.prefetch_related(
