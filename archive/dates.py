@@ -139,9 +139,8 @@ def era_input_to_edtf(text: str) -> str | None:
 _PLAIN = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>\d{2}))?)?$")
 
 
-@functools.lru_cache(maxsize=8192)
 def _bounds_of_one(text: str) -> tuple[date, date]:
-    """Earliest and latest day of one EDTF date (cached: parsing EDTF takes tens of ms).
+    """Earliest and latest day of one EDTF date.
 
     Plain ``YYYY``, ``YYYY-MM`` and ``YYYY-MM-DD`` dates, most of any archive, are bounded
     directly; everything else (qualifiers, seasons, unspecified digits) goes to the parser.
@@ -158,6 +157,13 @@ def _bounds_of_one(text: str) -> tuple[date, date]:
             return date(year, first_month, 1), date(year, last_month, last_day)
         except ValueError:
             pass  # year 0, 30 February ...: let the parser decide and explain
+    return _parsed_bounds(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_bounds(text: str) -> tuple[date, date]:
+    """:func:`_bounds_of_one` by the EDTF parser (cached: parsing takes up to tens of ms, and
+    the plain dates, far more varied, stay out of the cache and never evict these)."""
     try:
         parsed = parse_edtf(text)
         return struct_time_to_date(parsed.lower_strict()), struct_time_to_date(

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -27,6 +28,9 @@ from django.db.models import Prefetch, QuerySet
 from archive.models import Collection, SearchEntry, SearchKind
 from archive.search.backends import get_backend
 from archive.search.text import normalize
+
+if TYPE_CHECKING:
+    from people.models import Agent
 
 #: records per batch when building entries (keeps ``IN`` lists under every database's limit)
 BATCH = 500
@@ -46,19 +50,20 @@ def _lines(*values: str) -> str:
     return "\n".join(value.strip() for value in values if value and value.strip())
 
 
-def _entry(kind: str, record: object, title: str, body: str, extra: str = "") -> SearchEntry:
+def _entry(
+    kind: str, pk: int, identifier: str, title: str, body: str, extra: str = ""
+) -> SearchEntry:
     """An entry: the title, and the body as written (display) and normalised (search).
 
     The record's identifier is searchable too (after the title, so a long body never cuts it
     off): the FilterSets' ``q`` goes through the index, and ``?q=rgani-52`` finds by identifier.
     """
-    identifier = getattr(record, "identifier", "")
     title_search = normalize(title)
     parts = (title_search, normalize(identifier), normalize(body), extra)
     search_text = " ".join(part for part in parts if part)
     return SearchEntry(
         kind=kind,
-        object_id=record.pk,  # type: ignore[attr-defined]
+        object_id=pk,
         identifier=identifier,
         title=title[:500],
         title_search=title_search,
@@ -67,12 +72,17 @@ def _entry(kind: str, record: object, title: str, body: str, extra: str = "") ->
     )
 
 
-def _agent_names(agent: object) -> str:
+def _names_line(name: str, forms: Iterable[tuple[str, str]]) -> str:
     """An agent's preferred name and every name form (with kana readings), on one line."""
-    names: list[str] = [agent.name]  # type: ignore[attr-defined]
-    for form in agent.name_forms.all():  # type: ignore[attr-defined]
-        names.extend(value for value in (form.name, form.kana_reading) if value)
+    names: list[str] = [name]
+    for form_name, kana_reading in forms:
+        names.extend(value for value in (form_name, kana_reading) if value)
     return "; ".join(dict.fromkeys(names))
+
+
+def _agent_names(agent: Agent) -> str:
+    """:func:`_names_line` of an agent whose name forms are prefetched."""
+    return _names_line(agent.name, ((f.name, f.kana_reading) for f in agent.name_forms.all()))
 
 
 def _public_agents_with_names(prefix: str = "") -> list[Prefetch]:
@@ -81,59 +91,100 @@ def _public_agents_with_names(prefix: str = "") -> list[Prefetch]:
     return [Prefetch(f"{prefix}name_forms", queryset=NameForm.objects.order_by("pk"))]
 
 
+def _grouped(rows: Iterable[tuple]) -> defaultdict[int, list[tuple]]:
+    """Rows of ``(key, *values)`` as lists of ``values`` by key, in the rows' order."""
+    groups: defaultdict[int, list[tuple]] = defaultdict(list)
+    for key, *values in rows:
+        groups[key].append(tuple(values))
+    return groups
+
+
 # ---------------------------------------------------------------------------------------------
 # What each kind of record contributes
 
 
 def document_entries(ids: Sequence[int]) -> list[SearchEntry]:
-    """Entries of the public documents among ``ids`` (six queries per batch)."""
-    from documents.models import Document, DocumentText
-    from people.models import Agent, AgentRole
+    """Entries of the public documents among ``ids`` (seven queries per batch).
 
-    documents = (
+    Read as plain rows, not model instances: this is the hot path of every import and of
+    ``generate_archive``, and an agent's or a subject's line is built once per batch however
+    many documents name it.
+    """
+    from documents.models import Document, DocumentText, Place, Subject
+    from people.models import Agent, AgentRole, NameForm
+
+    documents = list(
         Document.objects.public()
         .filter(pk__in=ids)
-        .select_related("place")  # place of creation
-        .prefetch_related(
-            # only public texts (a draft translation stays out of the index)
-            Prefetch(
-                "texts",
-                queryset=DocumentText.objects.filter(DocumentText.public_q()).order_by(
-                    "order", "key"
-                ),
-                to_attr="public_texts",
-            ),
-            # only public agents, with all their name forms (one query for all documents)
-            Prefetch(
-                "agent_roles",
-                queryset=AgentRole.objects.filter(Agent.public_q("agent__"))
-                .select_related("agent")
-                .prefetch_related(*_public_agents_with_names("agent__"))
-                .order_by("order", "pk"),
-                to_attr="public_roles",
-            ),
-            "subjects",
-            "places",
+        .order_by()
+        .values_list(
+            "pk", "identifier", "title", "title_original", "summary", "description", "place_id"
         )
     )
+    found = [row[0] for row in documents]
+    # only public texts (a draft translation stays out of the index)
+    texts = _grouped(
+        DocumentText.objects.filter(DocumentText.public_q(), document_id__in=found)
+        .order_by("order", "key")
+        .values_list("document_id", "label", "body")
+    )
+    # only public agents, each with all its name forms (the roles are read by document and
+    # the agents by key, each along its own index, rather than joined: without statistics,
+    # as during a bulk load, SQLite planned the join as a scan of the agents)
+    roles = _grouped(
+        AgentRole.objects.filter(document_id__in=found)
+        .order_by("order", "pk")
+        .values_list("document_id", "agent_id", "name_as_written")
+    )
+    agent_ids = {agent for links in roles.values() for agent, _written in links}
+    public_agents = Agent.objects.public().filter(pk__in=agent_ids).values_list("pk", "name")
+    forms = _grouped(
+        NameForm.objects.filter(agent_id__in=agent_ids)
+        .order_by("pk")
+        .values_list("agent_id", "name", "kana_reading")
+    )
+    agent_names = {pk: _names_line(name, forms[pk]) for pk, name in public_agents}
+    subjects = _grouped(
+        Document.subjects.through.objects.filter(document_id__in=found)
+        .order_by("subject__name")
+        .values_list("document_id", "subject_id")
+    )
+    places = _grouped(
+        Document.places.through.objects.filter(document_id__in=found)
+        .order_by("place__name")
+        .values_list("document_id", "place_id")
+    )
+    place_ids = {place for links in places.values() for (place,) in links}
+    place_ids |= {row[-1] for row in documents if row[-1]}
+    subject_ids = {subject for links in subjects.values() for (subject,) in links}
+    lines = {
+        ("place", term.pk): _vocabulary_line(term)
+        for term in Place.objects.filter(pk__in=place_ids)
+    } | {
+        ("subject", term.pk): _vocabulary_line(term)
+        for term in Subject.objects.filter(pk__in=subject_ids)
+    }
     entries = []
-    for document in documents:
+    for pk, identifier, title, title_original, summary, description, place in documents:
         names = [
-            _lines(_agent_names(role.agent), role.name_as_written) for role in document.public_roles
+            _lines(agent_names[agent], written)
+            for agent, written in roles[pk]
+            if agent in agent_names
         ]
-        places = [document.place] if document.place else []
-        places += [place for place in document.places.all() if place not in places]
-        vocabulary = [_vocabulary_line(term) for term in [*document.subjects.all(), *places]]
-        texts = [_lines(text.label, text.body) for text in document.public_texts]
+        # the place of creation first, then the places the document is about
+        document_places = dict.fromkeys([place] if place else [])
+        document_places |= dict.fromkeys(term for (term,) in places[pk])
+        vocabulary = [lines["subject", term] for (term,) in subjects[pk]]
+        vocabulary += [lines["place", term] for term in document_places]
         body = _lines(
-            document.title_original,
-            document.summary,
-            document.description,
+            title_original,
+            summary,
+            description,
             *names,
             *vocabulary,
-            *texts,
+            *(_lines(label, text) for label, text in texts[pk]),
         )
-        entries.append(_entry(SearchKind.DOCUMENT, document, document.title, body))
+        entries.append(_entry(SearchKind.DOCUMENT, pk, identifier, title, body))
     return entries
 
 
@@ -154,7 +205,8 @@ def agent_entries(ids: Sequence[int]) -> list[SearchEntry]:
     return [
         _entry(
             SearchKind.AGENT,
-            agent,
+            agent.pk,
+            agent.identifier,
             agent.name,
             _lines(_agent_names(agent), agent.biography, agent.functions),
             extra=normalize(agent.sort_name),
@@ -187,7 +239,7 @@ def collection_entries(ids: Sequence[int]) -> list[SearchEntry]:
             unit.extent,
             unit.notes,
         )
-        entries.append(_entry(SearchKind.COLLECTION, unit, unit.title, body))
+        entries.append(_entry(SearchKind.COLLECTION, unit.pk, unit.identifier, unit.title, body))
     return entries
 
 
@@ -227,7 +279,15 @@ def publication_entries(ids: Sequence[int]) -> list[SearchEntry]:
             publication.publisher,
             publication.abstract,
         )
-        entries.append(_entry(SearchKind.PUBLICATION, publication, publication.title, body))
+        entries.append(
+            _entry(
+                SearchKind.PUBLICATION,
+                publication.pk,
+                publication.identifier,
+                publication.title,
+                body,
+            )
+        )
     return entries
 
 
