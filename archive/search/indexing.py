@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
 from archive.models import Collection, SearchEntry, SearchKind
+from archive.models.base import PublicationStatus
 from archive.search.backends import get_backend
 from archive.search.text import normalize
 
@@ -122,11 +123,20 @@ def document_entries(ids: Sequence[int]) -> list[SearchEntry]:
         )
     )
     found = [row[0] for row in documents]
-    # only public texts (a draft translation stays out of the index)
+    # only public texts (a draft translation stays out of the index). Their documents,
+    # ``found``, are public already, so each text's own state decides; it is read with the
+    # text and checked here, because given a condition on the state (an indexed column) SQLite
+    # without statistics, as during a bulk load, walked every published text instead of the
+    # texts of these documents
+    published = PublicationStatus.PUBLISHED
     texts = _grouped(
-        DocumentText.objects.filter(DocumentText.public_q(), document_id__in=found)
+        (document, label, body)
+        for document, label, body, status, restricted in DocumentText.objects.filter(
+            document_id__in=found
+        )
         .order_by("order", "key")
-        .values_list("document_id", "label", "body")
+        .values_list("document_id", "label", "body", "status", "restricted")
+        if status == published and not restricted
     )
     # only public agents, each with all its name forms (the roles are read by document and
     # the agents by key, each along its own index, rather than joined: without statistics,
