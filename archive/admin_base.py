@@ -28,6 +28,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from archive.catalogue_cache import CachedCountPaginator
 from archive.models import PublicationStatus, Publishable
 from archive.tombstones import retired_identifier_error
 from archive.workflow import CONTRIBUTOR_STATUSES, can_publish, may_edit
@@ -152,8 +153,10 @@ class CuratorAdmin(WorkflowFieldsMixin, SimpleHistoryAdmin):
 
     actions = ["submit_for_review", "publish", "withdraw", "send_back"]
     workflow_actions = frozenset(actions)
-    # a filtered or searched list counts its matches only, not the whole table as well
+    # a filtered or searched list counts its matches only, not the whole table as well, and
+    # that count is kept until the catalogue changes rather than recounted on every page
     show_full_result_count = False
+    paginator = CachedCountPaginator
 
     # --- permissions ----------------------------------------------------------------------
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:

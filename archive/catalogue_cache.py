@@ -21,7 +21,8 @@ times. The counts change only when a record does, so they are cached under the c
 Cached entries also expire after ``CATALOGUE_CACHE_SECONDS`` (settings), which bounds how long a
 count could outlive a change if a process died between committing and moving the version.
 Only results that are the same for every requester may be cached: the callers cache counts of
-public records, never a curator's view.
+public records, never a curator's view, except a list's number of rows
+(:class:`CachedCountPaginator`), which is cached under the very SQL that counts them.
 """
 
 from __future__ import annotations
@@ -31,14 +32,17 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterable
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import translation
 
@@ -49,6 +53,7 @@ CATALOGUE_APPS = ("archive", "documents", "people")
 #: models in those apps whose writes change no public result
 NOT_CATALOGUE = ("archive.CatalogueVersion", "archive.PartnerKey")
 
+_TABLES = re.compile(r"""\b(?:FROM|JOIN)\s+["`]?(\w+)""", re.IGNORECASE)
 _WRITE = re.compile(
     r"""^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`]?(\w+)""",
     re.IGNORECASE,
@@ -153,3 +158,27 @@ def cached[T](parts: Iterable[Any], compute: Callable[[], T]) -> T:
         result = compute()
         store.set(key, result, settings.CATALOGUE_CACHE_SECONDS)
     return result
+
+
+class CachedCountPaginator(Paginator):
+    """Django's paginator, with the number of rows kept until the catalogue changes.
+
+    The admin's lists count their rows on every page load; at a million records that
+    ``COUNT(*)`` is most of the page, and it changes only when a record does. The count is
+    cached under the statement that counts (so it is the count of exactly the rows a curator
+    asked for, whatever the filters, and is given to no one who asks for other rows), and only
+    when every table the statement reads is the catalogue's, whose writes move the version.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return super().count
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        if not set(_TABLES.findall(sql)) <= catalogue_tables():
+            return super().count
+        return cached(["count", rows.db, sql, [str(param) for param in params]], rows.count)

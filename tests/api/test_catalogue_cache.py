@@ -120,3 +120,33 @@ def test_the_browse_page_and_the_api_count_alike_from_the_cache(
     Subject.objects.filter(documents=world.doc1).update(name="Renamed subject")
     page = client.get("/documents/", {"form": ["t-api-letter", "t-api-memo"]})
     assert "Renamed subject" in page.content.decode()
+
+
+def _changelist(client: Client, query: str = "") -> tuple[int, list[str]]:
+    """The number of rows an admin list says it has, and the COUNT statements it ran."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/admin/documents/document/{query}")
+    assert response.status_code == 200
+    counted = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    return response.context["cl"].result_count, counted
+
+
+def test_an_admin_list_counts_its_rows_once_per_catalogue_version(
+    admin_client: Client, world: World
+) -> None:
+    total, counted = _changelist(admin_client)
+    assert total == Document.objects.count() and len(counted) == 1
+    # asked again, the list takes its number of rows from the cache
+    assert _changelist(admin_client) == (total, [])
+    # a filtered list is counted under its own statement: never another list's number
+    drafts, counted = _changelist(admin_client, "?status__exact=draft")
+    assert drafts == Document.objects.filter(status=PublicationStatus.DRAFT).count() < total
+    assert len(counted) == 1
+    # a change to the catalogue is counted at the next page load
+    world.doc1.status = PublicationStatus.DRAFT
+    world.doc1.save()
+    assert _changelist(admin_client)[0] == total
+    assert _changelist(admin_client, "?status__exact=draft") == (drafts + 1, counted)
+    Document.objects.filter(pk=world.doc1.pk).delete()
+    total_after, counted = _changelist(admin_client)
+    assert total_after == total - 1 and len(counted) == 1
