@@ -22,8 +22,8 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, FloatField, QuerySet
-from django.db.models.expressions import Func, RawSQL
+from django.db.models import BooleanField, Expression, F, FloatField, Lookup, QuerySet
+from django.db.models.expressions import RawSQL
 
 from archive.models import SearchEntry, SearchKind
 from archive.search.text import Query, Term
@@ -192,17 +192,22 @@ class SQLiteFTSBackend(SearchBackend):
         )
 
 
-class _In(Func):
-    """``<expression> IN (<raw subquery>)`` as a boolean filter condition."""
+class _In(Lookup):
+    """``<expression> IN (<raw subquery>)``, a filter condition.
 
-    output_field = BooleanField()
+    A lookup, not a boolean function: Django writes a function in a filter as ``<f> = 1``,
+    which SQLite cannot plan from, so every facet of a search walked all the entries of the
+    kind to test each against the matches instead of reading the matches' rows by key.
+    """
 
-    def __init__(self, expression: Expression, subquery: RawSQL) -> None:
-        super().__init__(expression, subquery)
+    lookup_name = "in_raw"  # built directly, never registered on a field
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        left, left_params = compiler.compile(self.source_expressions[0])
-        right, right_params = compiler.compile(self.source_expressions[1])
+    def get_prep_lookup(self) -> Any:
+        return self.rhs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        left, left_params = compiler.compile(self.lhs)
+        right, right_params = compiler.compile(self.rhs)
         return f"{left} IN {right}", [*left_params, *right_params]
 
 
