@@ -442,12 +442,31 @@ def main(argv: list[str] | None = None) -> None:
     )
     output = {
         "vendor": connection.vendor,
+        "server": _server_settings(),
         "manifest": manifest,
         "results": [asdict(r) | {"ratio": round(r.ratio, 2)} for r in results],
         "import": imports,
         "session_cookie": f"sessionid={staff.cookies['sessionid'].value}",
     }
     Path(args.out).write_text(json.dumps(output, ensure_ascii=False, indent=2))
+
+
+def _server_settings() -> str:
+    """The database's version and the settings that most change its figures, for the report."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ("server_version", "shared_buffers", "work_mem", "max_parallel_workers")
+            values = []
+            for name in names:
+                cursor.execute(f"SHOW {name}")  # nosec B608 (names above)
+                values.append(f"{name} {cursor.fetchone()[0]}")
+            return "PostgreSQL: " + ", ".join(values)
+        cursor.execute("SELECT sqlite_version()")
+        version = cursor.fetchone()[0]
+        cursor.execute("PRAGMA journal_mode")
+        return f"SQLite {version}, journal_mode {cursor.fetchone()[0]}"
 
 
 if __name__ == "__main__":

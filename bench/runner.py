@@ -361,6 +361,8 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
             "",
             f"## {measured['vendor']}",
             "",
+            f"Server: {measured.get('server', 'not recorded')}.",
+            "",
             f"Generated in {manifest['seconds']:,.0f} s ({manifest['documents_per_second']:,.0f} "
             "documents/s"
             + (
