@@ -480,8 +480,6 @@ class ArchiveGenerator:
                 self._write(NameForm, forms)
             with transaction.atomic():
                 search.reindex(SearchKind.AGENT, [agent["id"] for agent in agents])
-            if not done:  # after the first batch: statistics to plan the others by
-                _refresh_statistics(sample=1000)
             self.agent_pks.extend(agent["id"] for agent in agents)
             done = upto
             self.progress("agents", done, self.m)
@@ -746,8 +744,6 @@ class ArchiveGenerator:
                 for model, model_rows in rows.items():
                     self._write(model, model_rows)
                 search.reindex(SearchKind.DOCUMENT, range(pk0 + start, pk0 + end))
-            if not start:  # after the first batch: statistics to plan the others by
-                _refresh_statistics(sample=1000)
             self.progress("documents", end, self.n)
 
     # -- the whole run -------------------------------------------------------------------------
@@ -928,26 +924,18 @@ class _bulk_load_settings:
                     cursor.execute(f"PRAGMA {pragma}")
 
 
-def _refresh_statistics(sample: int = 0) -> None:
-    """``ANALYZE`` the database, as any bulk load should end (and begin).
+def _refresh_statistics() -> None:
+    """``ANALYZE`` the database, as any bulk load should end.
 
     Without statistics SQLite's planner guesses, and after a load it can guess disastrously:
     at 100,000 documents the agent facet under ``?language=ja`` probed the roles once per
-    agent and document (97 s instead of 0.6 s). During the load, too: given ``status = ? AND
-    id IN (...)`` it walked every published record by the status index instead of reading the
-    500 by key, so each batch's search entries cost more than the one before. PostgreSQL's
-    autovacuum analyzes eventually, but not before the first pages are asked for.
-
-    ``sample``: the rows SQLite reads per index (``analysis_limit``), for statistics good
-    enough to plan by at a fraction of the cost; 0 reads them all.
+    agent and document (97 s instead of 0.6 s). Not during the load, though: statistics taken
+    early say the tables are small, and at 300,000 documents SQLite scanned the texts table for
+    each batch's texts rather than read them by document. PostgreSQL's autovacuum analyzes
+    eventually, but not before the first pages are asked for.
     """
-    sqlite = connection.vendor == "sqlite"
     with connection.cursor() as cursor:
-        if sqlite:
-            cursor.execute(f"PRAGMA analysis_limit={int(sample)}")
         cursor.execute("ANALYZE")
-        if sqlite and sample:
-            cursor.execute("PRAGMA analysis_limit=0")
 
 
 def _reset_sequences() -> None:

@@ -99,9 +99,15 @@ class Publishable(models.Model):
         """The condition for public visibility, optionally through the relation ``prefix``."""
         return Q(**{f"{prefix}status": PublicationStatus.PUBLISHED, f"{prefix}restricted": False})
 
+    @staticmethod
+    def public_state(status: str, restricted: bool) -> bool:
+        """:meth:`public_q` of the base class in Python: whether a record in this state is
+        public by its own state (for rows read by key, see ``archive.search.indexing``)."""
+        return status == PublicationStatus.PUBLISHED and not restricted
+
     @property
     def is_public(self) -> bool:
-        return self.status == PublicationStatus.PUBLISHED and not self.restricted
+        return self.public_state(self.status, self.restricted)
 
 
 class IdentifiedModel(Publishable):

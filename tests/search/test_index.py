@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from archive import search
-from archive.models import Collection, SearchEntry
+from archive.models import Collection, PublicationStatus, Publishable, SearchEntry
 from archive.search.backends import get_backend
-from documents.models import Publication
+from documents.models import Document, DocumentText, Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,14 @@ def test_suspended_skips_and_batch_defers() -> None:
         assert ids.exists()
     assert not ids.exists()
     assert search.matching_ids("loudword", "publication").exists()
+
+
+def test_documents_and_texts_are_public_by_their_own_state() -> None:
+    # document_entries reads documents and texts by key and checks each row's own state with
+    # Publishable.public_state (a condition on the state in SQL made SQLite walk every
+    # published record); if either rule gains a condition, that reading must follow it
+    assert Document.public_q() == Publishable.public_q()
+    assert DocumentText.public_q() == Publishable.public_q() & Document.public_q("document__")
+    assert Publishable.public_state(PublicationStatus.PUBLISHED, False)
+    assert not Publishable.public_state(PublicationStatus.PUBLISHED, True)
+    assert not Publishable.public_state(PublicationStatus.REVIEW, False)
