@@ -24,27 +24,33 @@ from __future__ import annotations
 
 import itertools
 import math
+import multiprocessing
+import os
 import random
 import time
+import traceback
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from archive import search
 from archive.dates import date_bounds
 from archive.models import Collection, Language, PublicationStatus, ReferenceLevel, Repository
 from archive.models.search import SearchKind
+from archive.search import indexing
 from bench import words
 from documents.models import Document, DocumentText, DocumentType, Place, Subject, TextKind
 from people.models import Agent, AgentKind, AgentRole, DocumentRole, NameForm, NameKind
 
 #: documents written (and indexed) per transaction
 BATCH = 2000
+#: the most agents linked to one document (keys of roles are numbered from the document's)
+MAX_ROLES = 5
 #: nominal marker frequencies (documents that contain the word); those above N are left out
 MARKER_FREQUENCIES = (10, 100, 1_000, 10_000, 100_000)
 #: share of the documents under the one large fonds, and directly in the one large unit
@@ -135,9 +141,9 @@ class Manifest:
     markers: list[Marker]
     seconds: float = 0.0
     documents_per_second: float = 0.0
-    #: processor time of this process; on SQLite (in-process) close to the wall time the run
-    #: would take on an idle machine, so estimates hold on a busy one
+    #: processor time of this process and its workers (the database server's not included)
     cpu_seconds: float = 0.0
+    workers: int = 1
     phases: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -189,8 +195,11 @@ class ArchiveGenerator:
         seed: int = 1,
         *,
         history: bool = True,
+        workers: int = 1,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
+        if workers < 1:
+            raise GeneratorError("--workers: give at least 1 process.")
         if documents < 1:
             raise GeneratorError("--documents: give at least 1 document.")
         if agents < 1:
@@ -202,6 +211,7 @@ class ArchiveGenerator:
         self.seed = seed
         self.prefix = f"g{seed}"
         self.history = history
+        self.workers = workers
         self.progress = progress or (lambda phase, done, total: None)
         self.rng = random.Random(seed)
         self.now = timezone.now()
@@ -615,8 +625,11 @@ class ArchiveGenerator:
                 self.doc_markers.setdefault(index, []).append(word)
             self.markers.append(Marker(word, script, count, hidden_count))
 
-    def _document_batch(self, start: int, end: int, pk0: int) -> dict[Any, list[dict[str, Any]]]:
-        rng = self.rng
+    def _document_batch(self, start: int, end: int) -> dict[Any, list[dict[str, Any]]]:
+        """The rows of documents ``start`` to ``end``: the same whichever process writes them,
+        in whatever order (a random generator of the batch's own, keys from the index)."""
+        self.rng = rng = random.Random(f"{self.seed}:documents:{start}")
+        pk0 = self.document_pk0
         rows: dict[Any, list[dict[str, Any]]] = {
             Document: [],
             DocumentText: [],
@@ -689,13 +702,13 @@ class ArchiveGenerator:
             if rng.random() < 0.3:
                 place = rng.choices(self.places, cum_weights=self.place_weights)[0]
                 places.append({"document_id": pk, "place_id": place})
-            role_count = rng.choices((1, 2, 3, 4, 5), cum_weights=(30, 60, 80, 92, 100))[0]
+            role_count = rng.choices(range(1, MAX_ROLES + 1), cum_weights=(30, 60, 80, 92, 100))[0]
             agents = rng.choices(self.agent_pks, cum_weights=self.agent_weights, k=role_count)
             for order, agent in enumerate(dict.fromkeys(agents)):
                 role = rng.choices(roles, cum_weights=role_weights)[0]
                 agent_roles.append(
                     {
-                        "id": next(self.role_pks),
+                        "id": self.role_pk0 + index * MAX_ROLES + order,
                         "document_id": pk,
                         "agent_id": agent,
                         "role": role,
@@ -708,7 +721,7 @@ class ArchiveGenerator:
                     body += " " + body_extra
                 texts.append(
                     {
-                        "id": next(self.text_pks),
+                        "id": self.text_pk0 + index * 2,
                         "document_id": pk,
                         "key": "original",
                         "kind": TextKind.ORIGINAL if rng.random() < 0.8 else TextKind.TRANSCRIPT,
@@ -720,7 +733,7 @@ class ArchiveGenerator:
                 if language != "en" and rng.random() < 0.25:
                     texts.append(
                         {
-                            "id": next(self.text_pks),
+                            "id": self.text_pk0 + index * 2 + 1,
                             "document_id": pk,
                             "key": "en-1",
                             "kind": TextKind.TRANSLATION,
@@ -733,18 +746,70 @@ class ArchiveGenerator:
         return rows
 
     def documents(self) -> None:
-        pk0 = self._next_pk(Document)
-        self.document_pk0 = pk0
-        self.text_pks = itertools.count(self._next_pk(DocumentText))
-        self.role_pks = itertools.count(self._next_pk(AgentRole))
-        for start in range(0, self.n, BATCH):
-            end = min(self.n, start + BATCH)
-            rows = self._document_batch(start, end, pk0)
-            with transaction.atomic():
-                for model, model_rows in rows.items():
-                    self._write(model, model_rows)
-                search.reindex(SearchKind.DOCUMENT, range(pk0 + start, pk0 + end))
-            self.progress("documents", end, self.n)
+        """Write the documents in batches, in :attr:`workers` processes where it can.
+
+        Each process writes every ``workers``-th batch: its rows in one short transaction,
+        then their search entries, built outside any transaction (building only reads) and
+        written in another, so one process builds while the other holds SQLite's write lock.
+        A batch's rows do not depend on which process writes it or when.
+        """
+        self.document_pk0 = self._next_pk(Document)
+        self.text_pk0 = self._next_pk(DocumentText)
+        self.role_pk0 = self._next_pk(AgentRole)
+        starts = range(0, self.n, BATCH)
+        # a test's transaction (or an in-memory database) cannot be shared with other processes
+        if self.workers < 2 or connection.in_atomic_block or len(starts) < 2:
+            for start in starts:
+                self._write_documents(start)
+                self.progress("documents", min(self.n, start + BATCH), self.n)
+            return
+        self._in_processes(starts)
+
+    def _write_documents(self, start: int) -> None:
+        end = min(self.n, start + BATCH)
+        rows = self._document_batch(start, end)
+        with transaction.atomic():
+            for model, model_rows in rows.items():
+                self._write(model, model_rows)
+        ids = range(self.document_pk0 + start, self.document_pk0 + end)
+        entries = indexing.build(SearchKind.DOCUMENT, ids)
+        indexing.replace(SearchKind.DOCUMENT, ids, entries)
+
+    def _in_processes(self, starts: range) -> None:
+        """Fork :attr:`workers` processes to write the batches; progress from their count."""
+        context = multiprocessing.get_context("fork")
+        written = context.Value("q", 0)
+        connections.close_all()  # each process opens its own connection
+        processes = [
+            context.Process(target=self._worker, args=(starts[rank :: self.workers], written))
+            for rank in range(self.workers)
+        ]
+        for process in processes:
+            process.start()
+        while any(process.is_alive() for process in processes):
+            time.sleep(0.5)
+            self.progress("documents", min(self.n, written.value), self.n)
+        failed = [process.exitcode for process in processes if process.exitcode]
+        if failed:
+            raise GeneratorError(
+                f"a process writing documents failed (exit codes {failed}); see its traceback "
+                "above. The batches written before it stay in the database."
+            )
+        self.progress("documents", self.n, self.n)
+
+    def _worker(self, starts: range, written: Any) -> None:
+        """One writing process: its batches, then a clean exit (or a traceback and code 1)."""
+        try:
+            with _bulk_load_settings():
+                for start in starts:
+                    self._write_documents(start)
+                    with written.get_lock():
+                        written.value += min(self.n, start + BATCH) - start
+            connections.close_all()
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)
+        os._exit(0)
 
     # -- the whole run -------------------------------------------------------------------------
 
@@ -755,7 +820,7 @@ class ArchiveGenerator:
                 f"{self.seed} (identifiers “{self.prefix}-…”); use another seed or a fresh "
                 "database."
             )
-        began, cpu_began = time.perf_counter(), time.process_time()
+        began, cpu_began = time.perf_counter(), _processor_time()
         with _bulk_load_settings():
             for phase in (
                 self.vocabularies,
@@ -773,7 +838,7 @@ class ArchiveGenerator:
             _refresh_statistics()
             self.phases["statistics"] = round(time.perf_counter() - tick, 2)
         seconds = time.perf_counter() - began
-        cpu_seconds = time.process_time() - cpu_began
+        cpu_seconds = _processor_time() - cpu_began
         return Manifest(
             seed=self.seed,
             prefix=self.prefix,
@@ -798,6 +863,7 @@ class ArchiveGenerator:
             seconds=round(seconds, 2),
             documents_per_second=round(self.n / seconds, 1) if seconds else 0.0,
             cpu_seconds=round(cpu_seconds, 2),
+            workers=self.workers,
             phases=self.phases,
         )
 
@@ -889,6 +955,12 @@ class _Table:
                 cursor.executemany(sql, values[start : start + 1000])
 
 
+def _processor_time() -> float:
+    """Processor time of this process and of the worker processes it has waited for."""
+    user, system, children_user, children_system, _elapsed = os.times()
+    return user + system + children_user + children_system
+
+
 def _split_weighted(total: int, parts: int, exponent: float) -> list[int]:
     """``total`` split by Zipf weights (the first part largest)."""
     weights = [1.0 / (rank**exponent) for rank in range(1, parts + 1)]
@@ -968,14 +1040,15 @@ def generate(
     seed: int = 1,
     *,
     history: bool = True,
+    workers: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Manifest:
     """Generate a synthetic archive in the default database; see the module docstring."""
-    return ArchiveGenerator(documents, agents, seed, history=history, progress=progress).run()
+    return ArchiveGenerator(
+        documents, agents, seed, history=history, workers=workers, progress=progress
+    ).run()
 
 
-def estimate_seconds(manifest: Manifest, documents: int, *, cpu: bool = False) -> float:
-    """Linear estimate of the time to generate ``documents`` at the measured rate (or at the
-    rate of processor time, what an idle machine would take)."""
-    spent = manifest.cpu_seconds if cpu else manifest.seconds
-    return spent * documents / manifest.documents if manifest.documents else 0.0
+def estimate_seconds(manifest: Manifest, documents: int) -> float:
+    """Linear estimate of the time to generate ``documents`` at the measured rate."""
+    return manifest.seconds * documents / manifest.documents if manifest.documents else 0.0

@@ -354,12 +354,28 @@ def reindex(kind: str, ids: Iterable[int]) -> None:
 
 
 def _write(kind: str, ids: Sequence[int]) -> None:
+    with transaction.atomic():
+        replace(kind, ids, build(kind, ids))
+
+
+def build(kind: str, ids: Sequence[int]) -> list[SearchEntry]:
+    """The entries of the public records of ``kind`` among ``ids``, built but not written (a
+    fixed number of queries per :data:`BATCH` records).
+
+    With :func:`replace`, for a bulk load that writes new records: building only reads, so it
+    can run outside the writing transaction (``generate_archive`` builds one batch's entries
+    while another process writes). Everything else calls :func:`reindex`.
+    """
     builder = BUILDERS[kind]
+    return [entry for chunk in _chunks(ids) for entry in builder(chunk)]
+
+
+def replace(kind: str, ids: Sequence[int], entries: list[SearchEntry]) -> None:
+    """Write ``entries`` in place of every entry of the records ``ids`` of ``kind``."""
     with transaction.atomic():
         for chunk in _chunks(ids):
-            entries = builder(chunk)
             SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
-            SearchEntry.objects.bulk_create(entries)
+        SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
 
 
 def reindex_agents(ids: Iterable[int]) -> None:

@@ -16,7 +16,7 @@ from archive import search
 from archive.models import Collection, Repository, SearchEntry
 from archive.search.text import fold, normalize, segments
 from bench import words
-from bench.generator import Manifest, generate
+from bench.generator import ArchiveGenerator, Manifest, generate
 from documents.models import Document, DocumentText
 from people.models import Agent, AgentRole, NameForm
 from tests.bench.conftest import AGENTS, DOCUMENTS
@@ -222,6 +222,24 @@ def test_record_pages_render_on_generated_data(client: Any, generated: Manifest)
     assert client.get(hidden.get_absolute_url()).status_code == 404
 
 
+def test_a_batch_of_documents_is_the_same_whoever_writes_it_and_when() -> None:
+    # generate_archive writes the batches in several processes, each taking every n-th one:
+    # a batch's rows must not depend on the batches written before it, nor their keys collide
+    with transaction.atomic():
+        generator = ArchiveGenerator(120, 20, 5)
+        for phase in ("vocabularies", "repositories", "agents", "collections", "plan_visibility"):
+            getattr(generator, phase)()
+        generator.document_pk0, generator.text_pk0, generator.role_pk0 = 1000, 5000, 9000
+        starts = (0, 40, 80)
+        in_order = [generator._document_batch(start, start + 40) for start in starts]
+        reversed_order = [generator._document_batch(start, start + 40) for start in starts[::-1]]
+        transaction.set_rollback(True)
+    assert in_order == reversed_order[::-1]
+    for model in (Document, DocumentText, AgentRole):
+        keys = [row["id"] for batch in in_order for row in batch[model]]
+        assert len(keys) == len(set(keys)) > 0
+
+
 def test_command_writes_the_manifest_and_an_estimate(tmp_path: Any, capsys: Any) -> None:
     path = tmp_path / "manifest.json"
     call_command(
@@ -244,6 +262,7 @@ def test_command_writes_the_manifest_and_an_estimate(tmp_path: Any, capsys: Any)
         ({"documents": 0}, "--documents"),
         ({"documents": 10, "agents": 0}, "--agents"),
         ({"documents": 10, "seed": -1}, "--seed"),
+        ({"documents": 10, "workers": 0}, "--workers"),
     ],
 )
 def test_command_refuses_bad_arguments(options: dict[str, int], message: str) -> None:
