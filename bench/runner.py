@@ -166,6 +166,9 @@ def http_rates(env: dict[str, str], measured: dict[str, Any], seconds: int) -> N
             "gunicorn",
             "archive.wsgi:application",
             "--workers=2",
+            # a computed browse takes tens of seconds at a million documents: past gunicorn's
+            # default 30 s a worker is killed before the page is ever cached
+            "--timeout=600",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
         ],
@@ -339,7 +342,8 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace, began: float) -
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({os.cpu_count()} cores, load average {load} at the end; the machine is shared, so "
         "read the ratios to the baselines measured in the same run rather than the absolute "
-        f"times). In-process: {args.repeat} requests per case after 3 warm-ups; HTTP: gunicorn "
+        f"times). In-process: {args.repeat} requests per case after 3 warm-ups (1 for a "
+        "request of 2 s or more); HTTP: gunicorn "
         f"with 2 workers on loopback, `wrk -t2 -c8 -d{args.duration}s`."
         + ("" if args.report_only else f" Run took {(time.time() - began) / 60:.1f} min.")
         + f" Command: `bench/run --documents {args.documents}"
