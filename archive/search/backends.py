@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, FloatField, Lookup, QuerySet
+from django.db.models import BooleanField, Expression, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from archive.models import SearchEntry, SearchKind
@@ -49,8 +49,8 @@ class SearchBackend:
     def after_rebuild(self) -> None:
         """Hook run after the whole index has been rewritten."""
 
-    def match_condition(self, query: Query) -> Expression | None:
-        """A boolean expression on ``archive_searchentry`` for the query's index terms."""
+    def match_condition(self, query: Query) -> Q | Expression | None:
+        """A filter condition on ``archive_searchentry`` for the query's index terms."""
         raise NotImplementedError
 
     def filter_entries(self, queryset: QuerySet[SearchEntry], query: Query) -> QuerySet:
@@ -142,7 +142,7 @@ class SQLiteFTSBackend(SearchBackend):
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # nosec B608
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # nosec B608
 
-    def match_condition(self, query: Query) -> Expression | None:
+    def match_condition(self, query: Query) -> Q | Expression | None:
         terms = query.index_terms
         if not terms:
             return None
@@ -150,7 +150,10 @@ class SQLiteFTSBackend(SearchBackend):
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # nosec B608
             [fts5_match(terms)],
         )
-        return _In(F("id"), rowids)
+        # ``id IN (…)``, Django's own lookup: a boolean expression in a filter would be written
+        # ``(…) = 1``, which SQLite cannot plan from (every facet of a search then walked all
+        # the entries of the kind instead of reading the matches by key)
+        return Q(id__in=rowids)
 
     def _joined(self, query: Query, kinds: Sequence[str]) -> tuple[dict, list[str], list[Any]]:
         """``extra()`` arguments that join ``archive_searchentry`` to the FTS5 matches.
@@ -190,25 +193,6 @@ class SQLiteFTSBackend(SearchBackend):
         return queryset.extra(  # nosec B610
             select=select, where=where, params=params, tables=[TABLE, *self._tables(query)]
         )
-
-
-class _In(Lookup):
-    """``<expression> IN (<raw subquery>)``, a filter condition.
-
-    A lookup, not a boolean function: Django writes a function in a filter as ``<f> = 1``,
-    which SQLite cannot plan from, so every facet of a search walked all the entries of the
-    kind to test each against the matches instead of reading the matches' rows by key.
-    """
-
-    lookup_name = "in_raw"  # built directly, never registered on a field
-
-    def get_prep_lookup(self) -> Any:
-        return self.rhs
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        left, left_params = compiler.compile(self.lhs)
-        right, right_params = compiler.compile(self.rhs)
-        return f"{left} IN {right}", [*left_params, *right_params]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +240,7 @@ class PostgresBackend(SearchBackend):
             f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
         ]
 
-    def match_condition(self, query: Query) -> Expression | None:
+    def match_condition(self, query: Query) -> Q | Expression | None:
         terms = query.index_terms
         if not terms:
             return None

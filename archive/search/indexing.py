@@ -354,8 +354,10 @@ def reindex(kind: str, ids: Iterable[int]) -> None:
 
 
 def _write(kind: str, ids: Sequence[int]) -> None:
+    # chunk by chunk, so a large import never holds all its entries in memory at once
     with transaction.atomic():
-        replace(kind, ids, build(kind, ids))
+        for chunk in _chunks(ids):
+            replace(kind, chunk, build(kind, chunk))
 
 
 def build(kind: str, ids: Sequence[int]) -> list[SearchEntry]:
