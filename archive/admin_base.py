@@ -19,7 +19,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Page
 from django.db import models, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -148,6 +149,26 @@ class SendBackForm(forms.Form):
     )
 
 
+class CuratorPaginator(CachedCountPaginator):
+    """The admin lists' paginator: the count cached, and a page read as its keys first.
+
+    A list's page is one query selecting only the primary keys, in the list's order, then one
+    reading those rows with everything the list joins. On the first, the database has no joins
+    to start from, so it walks an index in the list's order and stops after a page; given the
+    joins of ``list_select_related`` as well, SQLite starts from the smallest joined table and
+    sorts the whole list instead (at a million documents, seconds rather than milliseconds).
+    The page stays a queryset in the list's order, so list editing and actions work as before.
+    """
+
+    def page(self, number: int | str) -> Page:
+        page = super().page(number)
+        rows = page.object_list
+        if isinstance(rows, QuerySet) and rows.query.is_sliced:
+            keys = list(rows.values_list("pk", flat=True))
+            page.object_list = self.object_list.filter(pk__in=keys)
+        return page
+
+
 class CuratorAdmin(WorkflowFieldsMixin, SimpleHistoryAdmin):
     """Base admin for every archive model."""
 
@@ -156,7 +177,34 @@ class CuratorAdmin(WorkflowFieldsMixin, SimpleHistoryAdmin):
     # a filtered or searched list counts its matches only, not the whole table as well, and
     # that count is kept until the catalogue changes rather than recounted on every page
     show_full_result_count = False
-    paginator = CachedCountPaginator
+    paginator = CuratorPaginator
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        """The model's order in this table's own columns, made total by the primary key.
+
+        Django orders a list by a foreign key through the related model's ordering (for the
+        agents in documents: the documents' dates and titles, a join and a sort of every row)
+        and breaks ties with ``-pk``. An admin list orders by the key column itself and ends
+        with ``pk`` ascending instead, so an index of the table (the foreign key's, or one
+        declared for the list) yields the first page without sorting the table. Children of
+        one record stay together, in their own order.
+        """
+        opts = self.model._meta
+        ordering: list[str] = []
+        for name in super().get_ordering(request) or opts.ordering:
+            if isinstance(name, str):
+                descending, bare = name.startswith("-"), name.lstrip("-")
+                try:
+                    field = opts.get_field(bare)
+                except FieldDoesNotExist:
+                    field = None
+                if field is not None and field.is_relation and field.concrete:
+                    name = ("-" if descending else "") + field.attname
+            ordering.append(name)
+        keys = {"pk", opts.pk.attname}
+        if not any(isinstance(name, str) and name.lstrip("-") in keys for name in ordering):
+            ordering.append("pk")
+        return ordering
 
     # --- permissions ----------------------------------------------------------------------
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:

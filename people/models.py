@@ -56,6 +56,8 @@ class Agent(IdentifiedModel, DatedModel):
         indexes = [
             models.Index(fields=["kind", "sort_name"], name="agent_kind_sort"),
             models.Index(fields=["status", "restricted", "sort_name"], name="agent_public_sort"),
+            # the default order, total: the admin's list walks it (archive.admin_base)
+            models.Index(fields=["sort_name", "id"], name="agent_default_order"),
         ]
 
     def __str__(self) -> str:

@@ -114,6 +114,8 @@ class Document(IdentifiedModel, DatedModel):
             models.Index(fields=["collection", "reference_segment"], name="document_in_unit"),
             # sort by title
             models.Index(fields=["title"], name="document_title"),
+            # the default order, total: the admin's list walks it (archive.admin_base)
+            models.Index(fields=["date_start", "title", "id"], name="document_default_order"),
             # the date orders (archive.models.base.sort_date) of public records, first page and
             # deep cursors alike: the database walks the index instead of sorting the table
             models.Index(
