@@ -169,12 +169,15 @@ class Browse:
         names = list(dict.fromkeys(spec.name for spec in facets))
         params = self._filter_params()
 
+        shared = public_scope(request.user) if shared_counts else None
+
         def count() -> tuple[int, dict[str, list[dict[str, Any]]]]:
             """How many records match, and the facet counts: both over the whole catalogue."""
-            counts = facet_counts(filterset_class, params, names, queryset, request=request)
+            counts = facet_counts(
+                filterset_class, params, names, queryset, request=request, shared=shared
+            )
             return paginator.count, counts
 
-        shared = public_scope(request.user) if shared_counts else None
         if shared is None:
             total, self.counts = count()
         else:

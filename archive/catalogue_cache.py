@@ -148,16 +148,34 @@ def cached[T](parts: Iterable[Any], compute: Callable[[], T]) -> T:
     ``parts`` must name everything the result depends on besides the catalogue (what is
     counted, the query string); the reader's language is added, since labels are translated.
     """
+    return cached_each({None: (parts, compute)})[None]
+
+
+def cached_each[K, T](wanted: dict[K, tuple[Iterable[Any], Callable[[], T]]]) -> dict[K, T]:
+    """Several results, each as :func:`cached` gives it: one version read, one ``get_many``.
+
+    ``wanted`` maps a name to the ``parts`` and ``compute`` of one result; what was not cached
+    is computed in the order given and stored with one ``set_many``.
+    """
     stored, local = version()
-    key_source = json.dumps([list(parts), translation.get_language()], sort_keys=True)
-    digest = hashlib.sha256(key_source.encode()).hexdigest()
-    key = f"catalogue:{stored}:{local}:{digest}"
+    language = translation.get_language()
+    keys = {}
+    for name, (parts, _compute) in wanted.items():
+        key_source = json.dumps([list(parts), language], sort_keys=True)
+        digest = hashlib.sha256(key_source.encode()).hexdigest()
+        keys[name] = f"catalogue:{stored}:{local}:{digest}"
     store = caches[settings.CATALOGUE_CACHE]
-    result = store.get(key)
-    if result is None:
-        result = compute()
-        store.set(key, result, settings.CATALOGUE_CACHE_SECONDS)
-    return result
+    found = store.get_many(list(keys.values()))
+    results: dict[K, T] = {}
+    computed: dict[str, T] = {}
+    for name, key in keys.items():
+        if found.get(key) is not None:
+            results[name] = found[key]
+        else:
+            results[name] = computed[key] = wanted[name][1]()
+    if computed:
+        store.set_many(computed, settings.CATALOGUE_CACHE_SECONDS)
+    return results
 
 
 class CachedCountPaginator(Paginator):

@@ -9,12 +9,13 @@ see (``public()`` or ``visible_to(user)``), so counts never include a hidden rec
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
-from archive.catalogue_cache import cached, class_key, params_key
+from archive.catalogue_cache import cached_each, class_key, params_key
 from archive.filters import KirokuFilterSet
 
 #: the most values returned per facet (largest counts first)
@@ -54,55 +55,76 @@ def facet_counts(
     unknown = [name for name in names if name not in filterset_class.facets]
     if unknown:
         raise UnknownFacet(unknown, sorted(filterset_class.facets))
+    counted_under = {name: _own_filter_removed(filterset_class, params, name) for name in names}
+
+    def count(name: str) -> list[dict[str, Any]]:
+        return _count(filterset_class, counted_under[name], name, queryset, request)
+
     if shared is None:
-        return _count(filterset_class, params, names, queryset, request)
-    what = [class_key(filterset_class), shared, params_key(params), names]
-    return cached(what, lambda: _count(filterset_class, params, names, queryset, request))
+        return {name: count(name) for name in names}
+    # each facet is cached on its own, under the filters it is counted with: the subject
+    # counts under ``?subject=a`` are the unfiltered page's, and the API and the HTML browse
+    # page share what they both count
+    cls = class_key(filterset_class)
+    return cached_each(
+        {
+            name: (
+                [cls, shared, "facet", name, params_key(counted_under[name])],
+                partial(count, name),
+            )
+            for name in names
+        }
+    )
+
+
+def _own_filter_removed(
+    filterset_class: type[KirokuFilterSet], params: QueryDict, name: str
+) -> QueryDict:
+    """The filters a facet is counted under: every filter but its own, and no sort order."""
+    data = params.copy()
+    for param in (*filterset_class.facets[name].excludes, "ordering"):
+        data.pop(param, None)
+    for param in [param for param in data if not any(data.getlist(param))]:
+        del data[param]
+    return data
 
 
 def _count(
     filterset_class: type[KirokuFilterSet],
-    params: QueryDict,
-    names: list[str],
+    data: QueryDict,
+    name: str,
     queryset: QuerySet,
     request: Any,
-) -> dict[str, list[dict[str, Any]]]:
-    results: dict[str, list[dict[str, Any]]] = {}
-    for name in names:
-        facet = filterset_class.facets[name]
-        data = params.copy()
-        for param in facet.excludes:
-            data.pop(param, None)
-        filterset = filterset_class(data=data, queryset=queryset, request=request)
-        if not filterset.is_valid():
-            raise ValueError(filterset.errors)
-        rows = filterset.filter_records().order_by()
-        if facet.counter is not None:
-            results[name] = [
-                {"value": row["value"], "label": str(row["label"]), "count": row["count"]}
-                for row in facet.counter(rows, FACET_LIMIT)
-            ]
-            continue
-        if facet.annotate:
-            rows = rows.annotate(**facet.annotate)
-        group = [facet.value] + ([facet.label] if facet.label else [])
-        # Records without a value (no subject, undated) group under NULL, which is dropped
-        # here rather than excluded in SQL: over a many-valued relation ``exclude(...isnull)``
-        # becomes a correlated NOT EXISTS run once per record, the slowest part of the count.
-        # One row more than the limit leaves room for that group.
-        counted = (
-            rows.filter(facet.restrict)
-            .values(*group)
-            .annotate(count=Count("id", distinct=facet.counts_distinct(queryset.model)))
-            .order_by("-count", facet.value)[: FACET_LIMIT + 1]
-        )
-        results[name] = [
-            {
-                "value": row[facet.value],
-                "label": facet.label_for(row[facet.value], row.get(facet.label or "")),
-                "count": row["count"],
-            }
-            for row in counted
-            if row[facet.value] not in (None, "")
-        ][:FACET_LIMIT]
-    return results
+) -> list[dict[str, Any]]:
+    facet = filterset_class.facets[name]
+    filterset = filterset_class(data=data, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ValueError(filterset.errors)
+    rows = filterset.filter_records().order_by()
+    if facet.counter is not None:
+        return [
+            {"value": row["value"], "label": str(row["label"]), "count": row["count"]}
+            for row in facet.counter(rows, FACET_LIMIT)
+        ]
+    if facet.annotate:
+        rows = rows.annotate(**facet.annotate)
+    group = [facet.value] + ([facet.label] if facet.label else [])
+    # Records without a value (no subject, undated) group under NULL, which is dropped here
+    # rather than excluded in SQL: over a many-valued relation ``exclude(...isnull)`` becomes
+    # a correlated NOT EXISTS run once per record, the slowest part of the count. One row more
+    # than the limit leaves room for that group.
+    counted = (
+        rows.filter(facet.restrict)
+        .values(*group)
+        .annotate(count=Count("id", distinct=facet.counts_distinct(queryset.model)))
+        .order_by("-count", facet.value)[: FACET_LIMIT + 1]
+    )
+    return [
+        {
+            "value": row[facet.value],
+            "label": facet.label_for(row[facet.value], row.get(facet.label or "")),
+            "count": row["count"],
+        }
+        for row in counted
+        if row[facet.value] not in (None, "")
+    ][:FACET_LIMIT]

@@ -76,6 +76,36 @@ def test_a_repeated_request_is_answered_from_the_cache(client: Client, world: Wo
     assert len(other_page) == len(first) - len(FACETS.split("facets=")[1].split(","))
 
 
+def grouped(queries: CaptureQueriesContext) -> list[str]:
+    """The facet counts a request computed: its grouped queries."""
+    return [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+
+
+def test_a_facet_is_counted_once_for_every_page_that_counts_it_alike(
+    client: Client, world: World
+) -> None:
+    with CaptureQueriesContext(connection) as first:
+        body = get_json(client, FACETS)
+    assert len(grouped(first)) == 4
+    # the form facet ignores the form filter: under one form it counts what the page of both
+    # forms counted; the other facets are counted under the new filter
+    with CaptureQueriesContext(connection) as one_form:
+        narrowed = get_json(client, "/api/v1/documents/?form=t-api-letter&facets=form,language")
+    assert narrowed["facets"]["form"] == body["facets"]["form"]
+    assert len(grouped(one_form)) == 1, grouped(one_form)
+    # a sort order counts nothing anew, and neither does the HTML browse page for what the
+    # API has counted
+    with CaptureQueriesContext(connection) as sorted_list:
+        get_json(client, FACETS + "&ordering=title")
+    assert grouped(sorted_list) == []
+    with CaptureQueriesContext(connection) as html:
+        assert client.get(f"/documents/?{MINE}").status_code == 200
+    counted = " ".join(grouped(html))
+    assert 'AS "collection__repository__identifier"' in counted  # its own facets, counted
+    for alias in ("languages__code", "subjects__identifier", "document_type__code", "facet_year"):
+        assert f'AS "{alias}"' not in counted
+
+
 def test_every_kind_of_write_is_counted_at_the_next_request(client: Client, world: World) -> None:
     assert counts(client, "language") == {"ja": 2, "ru": 1, "en": 1}
     # a many-to-many change

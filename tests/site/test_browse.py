@@ -254,14 +254,16 @@ def test_browse_query_count_does_not_grow_with_page_size(
 ) -> None:
     facets = len({spec.name for spec in document_facets()})
     for query in ("language=ja,ru", "q=Khrushchev"):
-        computed = 19 if query.startswith("q=") else 18
+        # (the version is read twice: for the page's number of matches, then for its facets,
+        # which are cached one by one and shared with other pages)
+        computed = 20 if query.startswith("q=") else 19
         for size in (2, 100):
             caches[settings.CATALOGUE_CACHE].clear()
             with django_assert_num_queries(computed):  # type: ignore[operator]
                 assert client.get(f"/documents/?{query}&page_size={size}").status_code == 200
         # the same filters again: the facet counts and the number of matches come from the
         # cache (one query for its version instead)
-        with django_assert_num_queries(computed - facets - 1):  # type: ignore[operator]
+        with django_assert_num_queries(computed - facets - 2):  # type: ignore[operator]
             assert client.get(f"/documents/?{query}&page_size=2").status_code == 200
 
 
