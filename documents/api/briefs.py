@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from archive.api.serializers import BriefSerializer
+from archive.api.serializers import BriefSerializer, IdentifierLinkField
 from documents.models import (
     Document,
     DocumentType,
@@ -21,9 +21,7 @@ from documents.models import (
 
 
 class DocumentBriefSerializer(BriefSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:document-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:document-detail")
 
     class Meta:
         model = Document
@@ -31,9 +29,7 @@ class DocumentBriefSerializer(BriefSerializer):
 
 
 class PublicationBriefSerializer(BriefSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:publication-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:publication-detail")
 
     class Meta:
         model = Publication
@@ -41,9 +37,7 @@ class PublicationBriefSerializer(BriefSerializer):
 
 
 class SubjectBriefSerializer(BriefSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:subject-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:subject-detail")
 
     class Meta:
         model = Subject
@@ -51,9 +45,7 @@ class SubjectBriefSerializer(BriefSerializer):
 
 
 class PlaceBriefSerializer(BriefSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:place-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:place-detail")
 
     class Meta:
         model = Place
@@ -67,9 +59,7 @@ class DocumentTypeSerializer(serializers.ModelSerializer):
 
 
 class EventBriefSerializer(BriefSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:event-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:event-detail")
 
     class Meta:
         model = Event
@@ -77,9 +67,7 @@ class EventBriefSerializer(BriefSerializer):
 
 
 class GenealogyBriefSerializer(BriefSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:genealogy-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:genealogy-detail")
 
     class Meta:
         model = TextLineage

@@ -14,6 +14,7 @@ from archive.api.serializers import (
     DateStatementMixin,
     ExpandableSerializer,
     HtmlUrlField,
+    IdentifierLinkField,
     LanguageSerializer,
     LinkField,
     RepositoryBriefSerializer,
@@ -116,9 +117,7 @@ class DocumentSerializer(ExpandableSerializer):
     holding repository's style.
     """
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:document-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:document-detail")
     html_url = HtmlUrlField()
     form = DocumentTypeSerializer(source="document_type", read_only=True)
     date = DateSerializer(source="*", read_only=True)
@@ -192,9 +191,7 @@ class PublicationCreatorSerializer(serializers.ModelSerializer):
 
 
 class PublicationSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:publication-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:publication-detail")
     html_url = HtmlUrlField()
     date = DateSerializer(source="*", read_only=True)
     container = PublicationBriefSerializer(read_only=True, allow_null=True)
@@ -240,9 +237,7 @@ class PublicationSerializer(serializers.ModelSerializer):
 
 
 class SubjectSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:subject-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:subject-detail")
     html_url = HtmlUrlField()
     broader = SubjectBriefSerializer(read_only=True, allow_null=True)
     document_count = serializers.IntegerField(read_only=True, help_text="Public documents.")
@@ -263,9 +258,7 @@ class SubjectSerializer(serializers.ModelSerializer):
 
 
 class PlaceSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:place-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:place-detail")
     html_url = HtmlUrlField()
     part_of = PlaceBriefSerializer(read_only=True, allow_null=True)
     latitude = serializers.FloatField(read_only=True, allow_null=True)
@@ -339,9 +332,7 @@ class EventSerializer(serializers.ModelSerializer):
     the negotiation or visit the event belongs to (``null`` when none, or not public).
     """
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:event-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:event-detail")
     html_url = HtmlUrlField()
     date = DateSerializer(source="*", read_only=True)
     time_start = LocalTimeField()
@@ -536,9 +527,7 @@ class GenealogySerializer(serializers.ModelSerializer):
     ``step_count`` and ``dates`` count only the steps the requester may see.
     """
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:genealogy-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:genealogy-detail")
     html_url = HtmlUrlField()
     step_count = serializers.IntegerField(read_only=True)
     dates = GenealogySpanSerializer(source="*", read_only=True)

@@ -9,6 +9,7 @@ from archive.api.serializers import (
     DateSerializer,
     DateStatementMixin,
     HtmlUrlField,
+    IdentifierLinkField,
     SlugReferenceField,
 )
 from archive.models import IdentifierScheme
@@ -25,9 +26,7 @@ from people.models import (
 
 
 class AgentBriefSerializer(BriefSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:agent-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:agent-detail")
 
     class Meta:
         model = Agent
@@ -79,9 +78,7 @@ class AuthorityIdentifierSerializer(serializers.ModelSerializer):
 
 
 class AgentSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:agent-detail", lookup_field="identifier"
-    )
+    url = IdentifierLinkField("api:agent-detail")
     html_url = HtmlUrlField()
     date = DateSerializer(source="*", read_only=True)
     names = NameFormSerializer(source="name_forms", many=True, read_only=True)
