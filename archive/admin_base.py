@@ -20,7 +20,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Page
 from django.db import models, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from archive.catalogue_cache import CachedCountPaginator
 from archive.models import PublicationStatus, Publishable
+from archive.paging import KeysFirstPaginator
 from archive.tombstones import retired_identifier_error
 from archive.workflow import CONTRIBUTOR_STATUSES, can_publish, may_edit
 
@@ -149,24 +149,8 @@ class SendBackForm(forms.Form):
     )
 
 
-class CuratorPaginator(CachedCountPaginator):
-    """The admin lists' paginator: the count cached, and a page read as its keys first.
-
-    A list's page is one query selecting only the primary keys, in the list's order, then one
-    reading those rows with everything the list joins. On the first, the database has no joins
-    to start from, so it walks an index in the list's order and stops after a page; given the
-    joins of ``list_select_related`` as well, SQLite starts from the smallest joined table and
-    sorts the whole list instead (at a million documents, seconds rather than milliseconds).
-    The page stays a queryset in the list's order, so list editing and actions work as before.
-    """
-
-    def page(self, number: int | str) -> Page:
-        page = super().page(number)
-        rows = page.object_list
-        if isinstance(rows, QuerySet) and rows.query.is_sliced:
-            keys = list(rows.values_list("pk", flat=True))
-            page.object_list = self.object_list.filter(pk__in=keys)
-        return page
+class CuratorPaginator(KeysFirstPaginator, CachedCountPaginator):
+    """The admin lists' paginator: a page read by its keys first, the count cached."""
 
 
 class CuratorAdmin(WorkflowFieldsMixin, SimpleHistoryAdmin):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.functional import Promise
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.catalogue_cache import cached, class_key, params_key, public_scope
 from archive.facets import facet_counts
 from archive.filters import KirokuFilterSet
+from archive.paging import KeysFirstPaginator
 
 #: parameters of the page itself, beside the FilterSet's
 PAGE_PARAMS = ("page", "page_size")
@@ -165,7 +166,7 @@ class Browse:
         rows = self.filterset.qs
         if prepare is not None:
             rows = prepare(rows)
-        paginator = Paginator(rows, self.page_size)
+        paginator = KeysFirstPaginator(rows, self.page_size)
         names = list(dict.fromkeys(spec.name for spec in facets))
         params = self._filter_params()
 

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from archive.api.errors import BadQuery
+from archive.paging import KeysFirstPaginator
 
 PAGINATION_PARAMS = ("cursor", "page", "page_size")
 
@@ -108,7 +109,7 @@ class KirokuPagination(BasePagination):
         raw = request.query_params.get("page", "1")
         if not raw.isdigit() or int(raw) < 1:
             raise BadQuery({"page": ["Enter a page number from 1."]})
-        paginator = Paginator(queryset, self.size)
+        paginator = KeysFirstPaginator(queryset, self.size)
         try:
             page = paginator.page(int(raw))
         except EmptyPage as exc:
