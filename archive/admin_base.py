@@ -22,6 +22,7 @@ from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Model, QuerySet
+from django.db.models.options import Options
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -149,6 +150,20 @@ class SendBackForm(forms.Form):
     )
 
 
+def _own_column(opts: Options, name: Any) -> Any:
+    """An ordering entry naming a foreign key (``"-document"``) as its column
+    (``"-document_id"``): by the key itself, not through the related model's ordering."""
+    if not isinstance(name, str):
+        return name  # an expression
+    try:
+        field = opts.get_field(name.lstrip("-"))
+    except FieldDoesNotExist:
+        return name  # ``pk``, ``?`` or a lookup across relations
+    if not (field.is_relation and field.concrete):
+        return name
+    return ("-" if name.startswith("-") else "") + field.attname
+
+
 class CuratorPaginator(KeysFirstPaginator, CachedCountPaginator):
     """The admin lists' paginator: a page read by its keys first, the count cached."""
 
@@ -174,17 +189,8 @@ class CuratorAdmin(WorkflowFieldsMixin, SimpleHistoryAdmin):
         one record stay together, in their own order.
         """
         opts = self.model._meta
-        ordering: list[str] = []
-        for name in super().get_ordering(request) or opts.ordering:
-            if isinstance(name, str):
-                descending, bare = name.startswith("-"), name.lstrip("-")
-                try:
-                    field = opts.get_field(bare)
-                except FieldDoesNotExist:
-                    field = None
-                if field is not None and field.is_relation and field.concrete:
-                    name = ("-" if descending else "") + field.attname
-            ordering.append(name)
+        given = super().get_ordering(request) or opts.ordering
+        ordering = [_own_column(opts, name) for name in given]
         keys = {"pk", opts.pk.attname}
         if not any(isinstance(name, str) and name.lstrip("-") in keys for name in ordering):
             ordering.append("pk")
