@@ -16,8 +16,10 @@ class ArchiveConfig(AppConfig):
         from .catalogue_cache import install
         from .converters import IdentifierConverter
         from .search import signals as search_signals  # noqa: F401  (keeps the index current)
-        from .tombstones import retire_renamed_identifier  # noqa: F401  (connects receivers)
+        from .tombstones import connect_receivers
         from .workflow import setup_after_migrate
+
+        connect_receivers()
 
         # before any URLconf is read: the routes name records as <identifier:identifier>
         register_converter(IdentifierConverter, "identifier")

@@ -8,8 +8,8 @@ their stable identifiers or codes, lists of references as ``a; b`` in CSV and as
 An import runs in two phases. Every row is read, checked and turned into a validated model
 instance (``full_clean()``) before anything is written; one error anywhere and nothing is
 written. Only then are the rows written in bulk inside one transaction, with one history entry
-per record written (django-simple-history's bulk helpers: bulk paths skip model signals, so the
-derived fields and versions that ``archive.signals`` keeps are set here explicitly). A dry run
+per record written (plain ``INSERT``s, :mod:`archive.bulk`: bulk paths skip model signals, so
+the derived fields and versions that ``archive.signals`` keeps are set here explicitly). A dry run
 stops after the first phase and reports what each row would do.
 
 Rows are matched by their stable key (``identifier``; for relations the natural key), so a
@@ -23,6 +23,7 @@ exactly that one apostrophe off again (see :func:`escape_formula`). JSON is not 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections import Counter
@@ -34,8 +35,8 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from archive.bulk import BulkWriter
 from archive.models import DatedModel, Publishable
 from archive.uploads import content_problem
 from archive.workflow import CONTRIBUTOR_STATUSES, can_publish
@@ -47,7 +48,6 @@ records_imported = Signal()
 FORMATS = ("csv", "json")
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 LIST_SEPARATOR = ";"
-BATCH_SIZE = 500
 # SQLite's default limit on query parameters is far above this; smaller chunks keep IN lists
 # portable and their plans cheap.
 IN_CHUNK = 900
@@ -427,12 +427,14 @@ class RecordImporter:
     # -- describing ----------------------------------------------------------------------------
 
     @classmethod
-    def column_names(cls) -> list[str]:
-        return [column.name for column in cls.columns]
+    @functools.cache
+    def column_names(cls) -> tuple[str, ...]:
+        return tuple(column.name for column in cls.columns)
 
     @classmethod
-    def column(cls, name: str) -> Column:
-        return next(column for column in cls.columns if column.name == name)
+    @functools.cache
+    def columns_by_name(cls) -> dict[str, Column]:
+        return {column.name: column for column in cls.columns}
 
     def key_of(self, values: dict[str, Any]) -> tuple[str, ...]:
         return tuple(str(values.get(name, "")) for name in self.key_columns)
@@ -493,6 +495,7 @@ class RecordImporter:
 
     def prepare(self, table: Table, result: ImportResult) -> list[RowPlan]:
         typed: list[tuple[int, dict[str, Any], RowResult]] = []
+        columns = self.columns_by_name()
         for number, raw in table.rows:
             row_result = RowResult(number, "")
             result.rows.append(row_result)
@@ -506,7 +509,7 @@ class RecordImporter:
                     row_result.errors.append(error)
             values: dict[str, Any] = {}
             for name, cell in raw.items():
-                column = next((c for c in self.columns if c.name == name), None)
+                column = columns.get(name)
                 if column is None:
                     continue
                 try:
@@ -574,7 +577,7 @@ class RecordImporter:
         for name in self.column_names():
             new = plan.new[name]
             if not plan.existing:
-                if new not in ("", [], False, None):
+                if new:  # text, a list or a yes/no: filled when true
                     changes.append(FieldChange(name, "", as_text(new)))
             elif plan.old.get(name) != new:
                 changes.append(FieldChange(name, as_text(plan.old.get(name)), as_text(new)))
@@ -732,16 +735,12 @@ class RecordImporter:
     def write(self, plans: list[RowPlan]) -> None:
         """Write the rows in bulk with one history entry per record written."""
         now = timezone.now()
-        history = {
-            "default_user": self.user,
-            "default_change_reason": self.change_reason,
-            "default_date": now,
-            "batch_size": BATCH_SIZE,
-        }
+        self.writer = BulkWriter(
+            now=now, user_id=self.user.pk if self.user else None, reason=self.change_reason
+        )
         creates = [p for p in plans if p.result.action == "create"]
         updates = [p for p in plans if p.result.action == "update"]
-        if creates:
-            bulk_create_with_history([p.instance for p in creates], self.model, **history)
+        self.writer.create([p.instance for p in creates])
         if updates:
             fields = {"version", "updated_at"} if issubclass(self.model, Publishable) else set()
             for plan in updates:
@@ -750,9 +749,7 @@ class RecordImporter:
                 if isinstance(plan.instance, Publishable):
                     plan.instance.version += 1
                     plan.instance.updated_at = now
-            bulk_update_with_history(
-                [p.instance for p in updates], self.model, sorted(fields), **history
-            )
+            self.writer.update([p.instance for p in updates], sorted(fields))
         for column in self.columns:
             if column.kind == "refs":
                 changed = {
@@ -760,7 +757,8 @@ class RecordImporter:
                     for p in creates + updates
                     if column.name in p.m2m and p.old.get(column.name) != p.new[column.name]
                 }
-                replace_m2m(self.model, column.name, changed)
+                stored = [p.instance.pk for p in updates if p.instance.pk in changed]
+                replace_m2m(self.writer, self.model, column.name, changed, stored)
 
     # -- exporting -----------------------------------------------------------------------------
 
@@ -805,23 +803,28 @@ class RecordImporter:
 
 
 def replace_m2m(
-    model: type[models.Model], name: str, values: dict[int, list[models.Model]]
+    writer: BulkWriter,
+    model: type[models.Model],
+    name: str,
+    values: dict[int, list[models.Model]],
+    stored: Sequence[int] = (),
 ) -> None:
-    """Set a many-to-many field for the given records: their old links out, the new ones in."""
+    """Set a many-to-many field for the given records: the old links of the ``stored`` ones
+    out (a new record has none), the new ones in."""
     if not values:
         return
     relation = model._meta.get_field(name)
     through = relation.remote_field.through
     source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-    for chunk in chunked(list(values)):
+    for chunk in chunked(list(stored)):
         through._default_manager.filter(**{f"{source}_id__in": chunk}).delete()
-    through._default_manager.bulk_create(
+    writer.link(
+        through,
         [
-            through(**{f"{source}_id": pk, f"{target}_id": obj.pk})
+            {f"{source}_id": pk, f"{target}_id": obj.pk}
             for pk, related in values.items()
             for obj in related
         ],
-        batch_size=BATCH_SIZE,
     )
 
 

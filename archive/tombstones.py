@@ -98,9 +98,8 @@ def retire_renamed_identifier(sender: type[Model], instance: Model, **kwargs: An
         )
 
 
-@receiver(post_delete, dispatch_uid="kiroku-retire-deleted-identifier")
 def retire_deleted_identifier(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    if not issubclass(sender, IdentifiedModel) or not was_public(instance):
+    if not was_public(instance):
         return
     content_type = ContentType.objects.get_for_model(sender)
     RetiredIdentifier.objects.filter(content_type=content_type, object_id=instance.pk).update(
@@ -109,6 +108,22 @@ def retire_deleted_identifier(sender: type[Model], instance: Model, **kwargs: An
     RetiredIdentifier.objects.update_or_create(
         content_type=content_type, identifier=instance.identifier, defaults={"object_id": None}
     )
+
+
+def connect_receivers() -> None:
+    """Listen for deletions of identified records only (called once the models are loaded).
+
+    A ``post_delete`` receiver without a sender would stop Django from deleting rows of any
+    model without loading them first (``QuerySet.delete()`` can skip loading only where no
+    signal is listened to): search entries and many-to-many links would pay for it.
+    """
+    for model in apps.get_models():
+        if issubclass(model, IdentifiedModel):
+            post_delete.connect(
+                retire_deleted_identifier,
+                sender=model,
+                dispatch_uid=f"kiroku-retire-deleted-identifier-{model._meta.label_lower}",
+            )
 
 
 def tombstone(request: HttpRequest, identifier: str, model: type[Model]) -> HttpResponse:

@@ -13,11 +13,12 @@
 * marker words planted in known numbers of public documents (10, 100, ... 100,000, as far as N
   allows), and in a few unpublished ones that search must not find; see :class:`Marker`.
 
-Everything is written with ``bulk_create`` in batches, with primary keys assigned here (so
-trees, links and history need no read-back), one history entry per record (as an import
-writes), and derived fields set as the models' save path would set them (date bounds from
-:func:`archive.dates.date_bounds`, tree paths and depths). Bulk writes send no signals, so the
-search index is written explicitly, batch by batch, by the search module's own ``reindex``.
+Everything is written with plain ``INSERT``s in batches (:class:`archive.bulk.BulkTable`, the
+imports' write path), with primary keys assigned here (so trees, links and history need no
+read-back), one history entry per record (as an import writes), and derived fields set as the
+models' save path would set them (date bounds from :func:`archive.dates.date_bounds`, tree
+paths and depths). Bulk writes send no signals, so the search index is written explicitly,
+batch by batch, by the search module's own ``reindex``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from archive import search
+from archive.bulk import BulkTable
 from archive.dates import date_bounds
 from archive.models import Collection, Language, PublicationStatus, ReferenceLevel, Repository
 from archive.models.search import SearchKind
@@ -216,7 +218,7 @@ class ArchiveGenerator:
         self.rng = random.Random(seed)
         self.now = timezone.now()
         self.phases: dict[str, float] = {}
-        self.tables: dict[type[models.Model], _Table] = {}
+        self.tables: dict[type[models.Model], BulkTable] = {}
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -237,9 +239,9 @@ class ArchiveGenerator:
                 history_change_reason=f"Generated (seed {self.seed})",
             )
 
-    def _table(self, model: type[models.Model], copies: _Table | None = None) -> _Table:
+    def _table(self, model: type[models.Model], copies: BulkTable | None = None) -> BulkTable:
         if model not in self.tables:
-            self.tables[model] = _Table(model, self.now, copies)
+            self.tables[model] = BulkTable(model, self.now, copies)
         return self.tables[model]
 
     def _text(self, script: str, low: int, high: int) -> str:
@@ -872,87 +874,6 @@ class ArchiveGenerator:
         for unit in self.units:
             counts[unit.repository] += unit.documents
         return list(zip(self.repository_ids, counts, strict=True))
-
-
-class _Table:
-    """Plain ``INSERT``s of one model's rows: the generator's hot path.
-
-    Rows are dicts of attribute values. Building a model instance per row (and a historical
-    instance for its history entry) cost more than all the rest of the generator. A column a
-    row leaves out takes the field's default, prepared for the database once, and timestamps
-    set on creation take the run's time, as ``bulk_create`` would set them. Like
-    ``bulk_create`` this sends no signals and calls no ``save()``. An auto-incremented
-    primary key the rows do not give (a history entry's, a many-to-many link's) is left to
-    the database.
-    """
-
-    #: field types whose values the database driver takes only once prepared (dates as text
-    #: on SQLite, JSON, decimals)
-    PREPARED = frozenset({"DateField", "DateTimeField", "DecimalField", "JSONField", "TimeField"})
-
-    def __init__(self, model: type[models.Model], now: Any, copies: _Table | None = None) -> None:
-        """``copies``: the table whose rows this one's rows copy (a history table's record
-        table), whose defaults it takes for the columns they share."""
-        self.model = model
-        self.columns = list(model._meta.concrete_fields)
-        self.defaults = [
-            self._prepare(column, self._default(column, now)) for column in self.columns
-        ]
-        if copies:
-            shared = dict(zip((c.attname for c in copies.columns), copies.defaults, strict=True))
-            self.defaults = [
-                shared.get(column.attname, default)
-                for column, default in zip(self.columns, self.defaults, strict=True)
-            ]
-
-    @staticmethod
-    def _default(column: models.Field, now: Any) -> Any:
-        if getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False):
-            return now
-        return column.get_default()
-
-    @staticmethod
-    def _prepare(column: models.Field, value: Any) -> Any:
-        return None if value is None else column.get_db_prep_save(value, connection)
-
-    def insert(self, rows: Sequence[dict[str, Any]], **constants: Any) -> None:
-        """Insert ``rows``; ``constants`` give columns the same value in every row."""
-        pk = self.model._meta.pk
-        database_pk = pk.attname not in rows[0] and isinstance(
-            pk, models.AutoField | models.BigAutoField
-        )
-        columns, defaults = [], []
-        for column, default in zip(self.columns, self.defaults, strict=True):
-            if database_pk and column is pk:
-                continue
-            columns.append(column)
-            defaults.append(
-                self._prepare(column, constants[column.attname])
-                if column.attname in constants
-                else default
-            )
-        names = [column.attname for column in columns]
-        prepared = [
-            (index, column)
-            for index, column in enumerate(columns)
-            if column.get_internal_type() in self.PREPARED
-        ]
-        values = []
-        for row in rows:
-            line = [row.get(name, default) for name, default in zip(names, defaults, strict=True)]
-            for index, column in prepared:
-                if line[index] is not None and line[index] is not defaults[index]:
-                    line[index] = column.get_db_prep_save(line[index], connection)
-            values.append(line)
-        quote = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(self.model._meta.db_table),
-            ", ".join(quote(column.column) for column in columns),
-            ", ".join(["%s"] * len(columns)),
-        )
-        with connection.cursor() as cursor:
-            for start in range(0, len(values), 1000):
-                cursor.executemany(sql, values[start : start + 1000])
 
 
 def _processor_time() -> float:

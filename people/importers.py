@@ -11,11 +11,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from archive.dates import DateError, normalize_date
 from archive.importers import (
-    BATCH_SIZE,
     CellError,
     Column,
     RecordImporter,
@@ -201,11 +199,6 @@ class AgentImporter(RecordImporter):
 
     def write(self, plans: list[RowPlan]) -> None:
         super().write(plans)
-        history = {
-            "default_user": self.user,
-            "default_change_reason": self.change_reason,
-            "batch_size": BATCH_SIZE,
-        }
         creates: list[NameForm] = []
         updates: list[NameForm] = []
         deletes: list[int] = []
@@ -231,11 +224,8 @@ class AgentImporter(RecordImporter):
         for chunk in chunked(deletes):
             # a queryset delete sends post_delete per form, so each deletion is in history
             NameForm.objects.filter(pk__in=chunk).delete()
-        if updates:
-            fields = [name for name in NAME_FORM_FIELDS if name != "name"]
-            bulk_update_with_history(updates, NameForm, fields, **history)
-        if creates:
-            bulk_create_with_history(creates, NameForm, **history)
+        self.writer.update(updates, [name for name in NAME_FORM_FIELDS if name != "name"])
+        self.writer.create(creates)
 
 
 class AgentRelationImporter(RecordImporter):

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
+from archive.bulk import BulkTable
 from archive.models import Collection, SearchEntry, SearchKind
 from archive.models.base import Publishable
 from archive.search.backends import get_backend
@@ -377,7 +379,7 @@ def replace(kind: str, ids: Sequence[int], entries: list[SearchEntry]) -> None:
     with transaction.atomic():
         for chunk in _chunks(ids):
             SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
-        SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+        BulkTable(SearchEntry, timezone.now()).insert([vars(entry) for entry in entries])
 
 
 def reindex_agents(ids: Iterable[int]) -> None:

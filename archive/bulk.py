@@ -1,0 +1,202 @@
+"""Plain ``INSERT``s of many rows: the write path of imports and of the benchmark's generator.
+
+``QuerySet.bulk_create`` builds a model instance per row (and simple_history's bulk helpers a
+historical instance per row for its history entry), then prepares every value of every row
+through the SQL compiler: for a thousand documents with their history and links, that cost ten
+times the database's own work. :class:`BulkTable` writes rows given as attribute values by name
+(a dict, or a model instance's ``vars()``), prepares only the values the driver cannot take as
+they are, and hands the database one statement per batch.
+
+Like ``bulk_create`` it sends no signals and calls no ``save()``: callers set derived fields
+first (``derive_fields()``) and tell the search index afterwards (``records_imported``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+#: rows per ``INSERT`` statement, at most (fewer where the database limits parameters)
+CHUNK = 1000
+
+
+class BulkTable:
+    """One model's table, ready for inserts at a given time ``now``.
+
+    A column a row leaves out (or leaves ``None`` where the field sets it on save, ``auto_now``
+    and ``auto_now_add``) takes the field's default, prepared for the database once, and
+    timestamps take ``now``, as ``save()`` would set them. An auto-incremented primary key the
+    rows do not give (a history entry's, a many-to-many link's, a new record's) is left to the
+    database.
+    """
+
+    #: field types whose values the database driver takes only once prepared (dates as text
+    #: on SQLite, JSON, decimals)
+    PREPARED = frozenset({"DateField", "DateTimeField", "DecimalField", "JSONField", "TimeField"})
+
+    def __init__(
+        self, model: type[models.Model], now: Any, copies: BulkTable | None = None
+    ) -> None:
+        """``copies``: the table whose rows this one's rows copy (a history table's record
+        table), whose defaults it takes for the columns they share."""
+        self.model = model
+        self.columns = list(model._meta.concrete_fields)
+        self.stamped = {
+            column.attname
+            for column in self.columns
+            if getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False)
+        }
+        self.defaults = [
+            self._prepare(column, now if column.attname in self.stamped else column.get_default())
+            for column in self.columns
+        ]
+        if copies:
+            shared = dict(zip((c.attname for c in copies.columns), copies.defaults, strict=True))
+            self.defaults = [
+                shared.get(column.attname, default)
+                for column, default in zip(self.columns, self.defaults, strict=True)
+            ]
+
+    @staticmethod
+    def _prepare(column: models.Field, value: Any) -> Any:
+        return None if value is None else column.get_db_prep_save(value, connection)
+
+    def _statement(
+        self, rows: Sequence[Mapping[str, Any]], constants: dict[str, Any]
+    ) -> tuple[list[models.Field], list[list[Any]]]:
+        """The columns written and each row's values for them, prepared for the driver."""
+        pk = self.model._meta.pk
+        database_pk = rows[0].get(pk.attname) is None and isinstance(
+            pk, models.AutoField | models.BigAutoField
+        )
+        columns, defaults = [], []
+        for column, default in zip(self.columns, self.defaults, strict=True):
+            if database_pk and column is pk:
+                continue
+            columns.append(column)
+            defaults.append(
+                self._prepare(column, constants[column.attname])
+                if column.attname in constants
+                else default
+            )
+        names = [column.attname for column in columns]
+        prepared = [
+            (index, column)
+            for index, column in enumerate(columns)
+            if column.get_internal_type() in self.PREPARED
+        ]
+        stamped = [index for index, name in enumerate(names) if name in self.stamped]
+        values = []
+        for row in rows:
+            line = [row.get(name, default) for name, default in zip(names, defaults, strict=True)]
+            for index in stamped:
+                if line[index] is None:
+                    line[index] = defaults[index]
+            for index, column in prepared:
+                if line[index] is not None and line[index] is not defaults[index]:
+                    line[index] = column.get_db_prep_save(line[index], connection)
+            values.append(line)
+        return columns, values
+
+    def _insert_sql(self, columns: Sequence[models.Field], rows: int = 1) -> str:
+        quote = connection.ops.quote_name
+        placeholders = "({})".format(", ".join(["%s"] * len(columns)))
+        return "INSERT INTO {} ({}) VALUES {}".format(
+            quote(self.model._meta.db_table),
+            ", ".join(quote(column.column) for column in columns),
+            ", ".join([placeholders] * rows),
+        )
+
+    def insert(self, rows: Sequence[Mapping[str, Any]], **constants: Any) -> None:
+        """Insert ``rows``; ``constants`` give columns the same value in every row."""
+        self._execute(rows, constants, returning=False)
+
+    def insert_returning(self, rows: Sequence[Mapping[str, Any]], **constants: Any) -> list[int]:
+        """Insert ``rows`` without primary keys; returns the keys the database gave, in order
+        (``RETURNING``, SQLite 3.35+ and PostgreSQL: the rows come back in the order they were
+        given, as ``bulk_create`` relies on too)."""
+        return self._execute(rows, constants, returning=True)
+
+    def _execute(
+        self, rows: Sequence[Mapping[str, Any]], constants: dict[str, Any], *, returning: bool
+    ) -> list[int]:
+        """One multi-row ``INSERT`` per batch: on SQLite several times faster than one row per
+        statement (``executemany``) into a table that feeds a full-text index by trigger."""
+        if not rows:
+            return []
+        columns, values = self._statement(rows, constants)
+        size = max(1, min(CHUNK, connection.ops.bulk_batch_size(columns, values)))
+        tail = f" RETURNING {connection.ops.quote_name(self.model._meta.pk.column)}"
+        keys: list[int] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(values), size):
+                batch = values[start : start + size]
+                sql = self._insert_sql(columns, len(batch))
+                cursor.execute(
+                    sql + tail if returning else sql, [value for line in batch for value in line]
+                )
+                if returning:
+                    keys += [row[0] for row in cursor.fetchall()]
+        return keys
+
+
+class BulkWriter:
+    """Writes records in bulk, each with one history entry: at one time, by one user, for one
+    reason (an import's). The history entry is the one simple_history would write (its
+    ``bulk_create_with_history``), written as plain rows."""
+
+    def __init__(self, *, now: Any, user_id: int | None = None, reason: str = "") -> None:
+        self.now = now
+        self.history_values = {
+            "history_date": now,
+            "history_user_id": user_id,
+            "history_change_reason": reason,
+        }
+        self.tables: dict[type[models.Model], BulkTable] = {}
+
+    def table(self, model: type[models.Model]) -> BulkTable:
+        if model not in self.tables:
+            history = getattr(model, "instance_type", None)  # a historical model's record
+            copies = self.table(history) if history is not None else None
+            self.tables[model] = BulkTable(model, self.now, copies)
+        return self.tables[model]
+
+    def create(self, instances: Sequence[models.Model]) -> None:
+        """Insert new records; each instance gets its primary key and its save-time stamps."""
+        if not instances:
+            return
+        table = self.table(type(instances[0]))
+        for instance in instances:
+            for name in table.stamped:
+                if getattr(instance, name) is None:
+                    setattr(instance, name, self.now)
+        keys = table.insert_returning([vars(instance) for instance in instances])
+        for instance, key in zip(instances, keys, strict=True):
+            instance.pk = key
+            instance._state.adding = False
+            instance._state.db = connection.alias
+        self.history(instances, "+")
+
+    def update(self, instances: Sequence[models.Model], fields: Sequence[str]) -> None:
+        """Write ``fields`` of stored records (``bulk_update``, one ``CASE`` per field)."""
+        if not instances:
+            return
+        type(instances[0])._default_manager.bulk_update(instances, fields, batch_size=CHUNK)
+        self.history(instances, "~")
+
+    def history(self, instances: Sequence[models.Model], history_type: str) -> None:
+        """One history entry per record, as it now stands."""
+        model = type(instances[0])
+        if not hasattr(model, "history"):
+            return
+        self.table(model.history.model).insert(
+            [vars(instance) for instance in instances],
+            history_type=history_type,
+            **self.history_values,
+        )
+
+    def link(self, through: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert rows of a table without history (a many-to-many table's links)."""
+        self.table(through).insert(rows)

@@ -1,0 +1,96 @@
+"""The bulk write path of imports (``archive.bulk``): what ``save()`` would have stored, in bulk."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from archive import search
+from archive.bulk import BulkTable, BulkWriter
+from archive.models import SearchEntry
+from documents.models import Document
+from tests.io.conftest import Holdings
+
+
+def new_documents(holdings: Holdings, count: int, start: int = 1) -> list[Document]:
+    documents = []
+    for number in range(start, start + count):
+        document = Document(
+            identifier=f"t-io-bulk-{number}",
+            title=f"Bulk letter {number}",
+            document_type=holdings.letter,
+            collection=holdings.fonds,
+            date_edtf="1956-10-19",
+        )
+        document.derive_fields()
+        documents.append(document)
+    return documents
+
+
+def test_created_records_get_their_keys_in_order_and_their_save_time_stamps(
+    holdings: Holdings,
+) -> None:
+    now = timezone.now() - timedelta(days=1)
+    documents = new_documents(holdings, 3)
+    BulkWriter(now=now).create(documents)
+    for document in documents:
+        stored = Document.objects.get(pk=document.pk)
+        assert stored.identifier == document.identifier
+        assert (stored.created_at, stored.updated_at) == (now, now)
+        assert (document.created_at, document._state.adding) == (now, False)
+    # what the row left to the field's default is the default, as save() would store it
+    assert Document.objects.get(pk=documents[0].pk).status == "draft"
+    assert Document.objects.get(pk=documents[0].pk).version == 1
+
+
+def test_each_record_written_has_one_history_entry_by_the_user_for_the_reason(
+    holdings: Holdings,
+) -> None:
+    user = get_user_model().objects.create_user("t-io-bulk-curator")
+    now = timezone.now()
+    writer = BulkWriter(now=now, user_id=user.pk, reason="Imported from letters.csv")
+    documents = new_documents(holdings, 2)
+    writer.create(documents)
+    documents[0].title = "Bulk letter, retitled"
+    writer.update(documents[:1], ["title"])
+
+    first = list(documents[0].history.order_by("history_id"))
+    assert [(entry.history_type, entry.title) for entry in first] == [
+        ("+", "Bulk letter 1"),
+        ("~", "Bulk letter, retitled"),
+    ]
+    assert {entry.history_user_id for entry in first} == {user.pk}
+    assert {entry.history_change_reason for entry in first} == {"Imported from letters.csv"}
+    assert documents[1].history.get().history_date == now
+    assert Document.objects.get(pk=documents[0].pk).title == "Bulk letter, retitled"
+
+
+def test_many_rows_are_written_in_a_few_statements(holdings: Holdings) -> None:
+    documents = new_documents(holdings, 2500)
+    with CaptureQueriesContext(connection) as queries:
+        BulkWriter(now=timezone.now()).create(documents)
+    # 2,500 rows in batches of 1,000: three statements for the records, three for history
+    assert len(queries) == 6
+    keys = [document.pk for document in documents]
+    assert keys == sorted(keys)
+    assert len(set(keys)) == 2500
+    assert Document.objects.filter(identifier__startswith="t-io-bulk-").count() == 2500
+
+
+def test_entries_inserted_in_bulk_reach_the_full_text_index(db: None) -> None:
+    entry = SearchEntry(
+        kind="document",
+        object_id=987_654,
+        identifier="t-io-bulk-entry",
+        title="Zubatov memorandum",
+        title_search="zubatov memorandum",
+        search_text="zubatov memorandum",
+        display_text="Zubatov memorandum",
+    )
+    BulkTable(SearchEntry, timezone.now()).insert([vars(entry)])
+    hits = search.search("zubatov", kinds=["document"])
+    assert [hit.identifier for hit in hits] == ["t-io-bulk-entry"]
