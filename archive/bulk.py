@@ -88,15 +88,24 @@ class BulkTable:
             if column.get_internal_type() in self.PREPARED
         ]
         stamped = [index for index, name in enumerate(names) if name in self.stamped]
+        # a column's values repeat (the save time, common dates): each is prepared once
+        done: list[dict[Any, Any]] = [{} for _ in prepared]
         values = []
         for row in rows:
             line = [row.get(name, default) for name, default in zip(names, defaults, strict=True)]
             for index in stamped:
                 if line[index] is None:
                     line[index] = defaults[index]
-            for index, column in prepared:
-                if line[index] is not None and line[index] is not defaults[index]:
-                    line[index] = column.get_db_prep_save(line[index], connection)
+            for (index, column), known in zip(prepared, done, strict=True):
+                value = line[index]
+                if value is None or value is defaults[index]:
+                    continue
+                try:
+                    line[index] = known[value]
+                except KeyError:
+                    line[index] = known[value] = column.get_db_prep_save(value, connection)
+                except TypeError:  # unhashable (JSON)
+                    line[index] = column.get_db_prep_save(value, connection)
             values.append(line)
         return columns, values
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -78,7 +78,10 @@ def test_many_rows_are_written_in_a_few_statements(holdings: Holdings) -> None:
     keys = [document.pk for document in documents]
     assert keys == sorted(keys)
     assert len(set(keys)) == 2500
-    assert Document.objects.filter(identifier__startswith="t-io-bulk-").count() == 2500
+    stored = Document.objects.filter(identifier__startswith="t-io-bulk-")
+    assert stored.count() == 2500
+    # a value many rows share (the date, the save time) is prepared once and stored in each
+    assert set(stored.values_list("date_start", "date_end")) == {(date(1956, 10, 19),) * 2}
 
 
 def test_entries_inserted_in_bulk_reach_the_full_text_index(db: None) -> None:
