@@ -17,9 +17,17 @@ pytestmark = pytest.mark.django_db
 def test_migration_installs_what_the_backend_installs() -> None:
     migration = importlib.import_module("archive.migrations.0004_searchentry")
     statistics = importlib.import_module("archive.migrations.0008_search_vector_statistics")
-    installed = migration.INSTALL[connection.vendor] + statistics.INSTALL.get(connection.vendor, [])
+    match_index = importlib.import_module("archive.migrations.0009_search_match_index")
+    vendor = connection.vendor
+    installed = (
+        migration.INSTALL[vendor]
+        + statistics.INSTALL.get(vendor, [])
+        + match_index.INSTALL.get(vendor, [])
+    )
     assert installed == get_backend().install_statements()
-    assert migration.UNINSTALL[connection.vendor] == get_backend().uninstall_statements()
+    # undone in reverse; the statistics setting goes with the column it is set on
+    uninstalled = match_index.UNINSTALL.get(vendor, []) + migration.UNINSTALL[vendor]
+    assert uninstalled == get_backend().uninstall_statements()
 
 
 def test_rebuild_indexes_exactly_the_public_records() -> None:
