@@ -7,7 +7,7 @@ times. The counts change only when a record does, so they are cached under the c
 
 * **What counts as a change**: any ``INSERT``, ``UPDATE`` or ``DELETE`` on a table of
   Kiroku's own apps (the records, their relations, vocabularies, history), whatever the path (a
-  model's ``save``, ``QuerySet.update``, an import's ``bulk_create``, a migration, raw SQL). It is
+  model's ``save``, ``QuerySet.update``, an import's bulk ``INSERT``s, a migration, raw SQL). It is
   seen at the database cursor (:func:`watch_writes`, an execute wrapper installed on every
   connection), not by model signals, which bulk paths skip. Tables that are not the catalogue
   (API keys, the version itself) are left out.

@@ -460,12 +460,15 @@ def rebuild(kinds: Iterable[str] | None = None) -> dict[str, int]:
         for statement in backend.install_statements():
             cursor.execute(statement)
     counts: dict[str, int] = {}
+    table = BulkTable(SearchEntry, timezone.now())
     with transaction.atomic():
         for kind in kinds or list(BUILDERS):
             SearchEntry.objects.filter(kind=kind).delete()
             written = 0
             for chunk in _chunks(list(public_ids(kind))):
-                written += len(SearchEntry.objects.bulk_create(BUILDERS[kind](chunk)))
+                entries = BUILDERS[kind](chunk)
+                table.insert([vars(entry) for entry in entries])
+                written += len(entries)
             counts[kind] = written
         backend.after_rebuild()
     return counts
