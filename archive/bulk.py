@@ -110,9 +110,11 @@ class BulkTable:
         return columns, values
 
     def _insert_sql(self, columns: Sequence[models.Field], rows: int = 1) -> str:
+        """The statement for ``rows`` rows: names from the model's metadata, quoted; every
+        value a parameter."""
         quote = connection.ops.quote_name
         placeholders = "({})".format(", ".join(["%s"] * len(columns)))
-        return "INSERT INTO {} ({}) VALUES {}".format(
+        return "INSERT INTO {} ({}) VALUES {}".format(  # nosec B608
             quote(self.model._meta.db_table),
             ", ".join(quote(column.column) for column in columns),
             ", ".join([placeholders] * rows),
