@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models, transaction
+from django.db.models.fields import AutoFieldMixin
 
 #: rows per ``INSERT`` statement, at most (fewer where the database limits parameters)
 CHUNK = 1000
@@ -29,12 +31,34 @@ class BulkTable:
     and ``auto_now_add``) takes the field's default, prepared for the database once, and
     timestamps take ``now``, as ``save()`` would set them. An auto-incremented primary key the
     rows do not give (a history entry's, a many-to-many link's, a new record's) is left to the
-    database.
+    database. Field types beyond those Kiroku's models use (a default made per row, a value the
+    driver cannot take unprepared) are refused when the table is made, not written wrong.
     """
 
     #: field types whose values the database driver takes only once prepared (dates as text
     #: on SQLite, JSON, decimals)
     PREPARED = frozenset({"DateField", "DateTimeField", "DecimalField", "JSONField", "TimeField"})
+    #: field types the driver takes as they are
+    PLAIN = frozenset(
+        {
+            "AutoField",
+            "BigAutoField",
+            "BigIntegerField",
+            "BooleanField",
+            "CharField",
+            "FloatField",
+            "ForeignKey",
+            "IntegerField",
+            "OneToOneField",
+            "PositiveBigIntegerField",
+            "PositiveIntegerField",
+            "PositiveSmallIntegerField",
+            "SlugField",
+            "SmallAutoField",
+            "SmallIntegerField",
+            "TextField",
+        }
+    )
 
     def __init__(
         self, model: type[models.Model], now: Any, copies: BulkTable | None = None
@@ -43,6 +67,14 @@ class BulkTable:
         table), whose defaults it takes for the columns they share."""
         self.model = model
         self.columns = list(model._meta.concrete_fields)
+        for column in self.columns:
+            kind = column.get_internal_type()
+            per_row = column.has_default() and callable(column.default)
+            if kind not in self.PREPARED | self.PLAIN or per_row:
+                raise ImproperlyConfigured(
+                    f"BulkTable cannot write {model._meta.label}.{column.name} ({kind}"
+                    f"{', a default made per row' if per_row else ''})"
+                )
         self.stamped = {
             column.attname
             for column in self.columns
@@ -68,9 +100,7 @@ class BulkTable:
     ) -> tuple[list[models.Field], list[list[Any]]]:
         """The columns written and each row's values for them, prepared for the driver."""
         pk = self.model._meta.pk
-        database_pk = rows[0].get(pk.attname) is None and isinstance(
-            pk, models.AutoField | models.BigAutoField
-        )
+        database_pk = rows[0].get(pk.attname) is None and isinstance(pk, AutoFieldMixin)
         columns, defaults = [], []
         for column, default in zip(self.columns, self.defaults, strict=True):
             if database_pk and column is pk:
@@ -88,7 +118,8 @@ class BulkTable:
             if column.get_internal_type() in self.PREPARED
         ]
         stamped = [index for index, name in enumerate(names) if name in self.stamped]
-        # a column's values repeat (the save time, common dates): each is prepared once
+        # a column's values repeat (the save time, common dates): each is prepared once per
+        # call, keyed with its type too (``True == 1``, but JSON writes them differently)
         done: list[dict[Any, Any]] = [{} for _ in prepared]
         values = []
         for row in rows:
@@ -100,10 +131,11 @@ class BulkTable:
                 value = line[index]
                 if value is None or value is defaults[index]:
                     continue
+                key = (type(value), value)
                 try:
-                    line[index] = known[value]
+                    line[index] = known[key]
                 except KeyError:
-                    line[index] = known[value] = column.get_db_prep_save(value, connection)
+                    line[index] = known[key] = column.get_db_prep_save(value, connection)
                 except TypeError:  # unhashable (JSON)
                     line[index] = column.get_db_prep_save(value, connection)
             values.append(line)
@@ -126,8 +158,8 @@ class BulkTable:
 
     def insert_returning(self, rows: Sequence[Mapping[str, Any]], **constants: Any) -> list[int]:
         """Insert ``rows`` without primary keys; returns the keys the database gave, in order
-        (``RETURNING``, SQLite 3.35+ and PostgreSQL: the rows come back in the order they were
-        given, as ``bulk_create`` relies on too)."""
+        (``RETURNING``: neither database promises the order in writing, but both return a
+        multi-row ``VALUES`` list's keys in its order, which ``bulk_create`` relies on too)."""
         return self._execute(rows, constants, returning=True)
 
     def _execute(
@@ -141,7 +173,7 @@ class BulkTable:
         size = max(1, min(CHUNK, connection.ops.bulk_batch_size(columns, values)))
         tail = f" RETURNING {connection.ops.quote_name(self.model._meta.pk.column)}"
         keys: list[int] = []
-        with connection.cursor() as cursor:
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             for start in range(0, len(values), size):
                 batch = values[start : start + size]
                 sql = self._insert_sql(columns, len(batch))
@@ -155,8 +187,10 @@ class BulkTable:
 
 class BulkWriter:
     """Writes records in bulk, each with one history entry: at one time, by one user, for one
-    reason (an import's). The history entry is the one simple_history would write (its
-    ``bulk_create_with_history``), written as plain rows."""
+    reason (an import's). The history entry holds what ``bulk_create_with_history`` would
+    write given that date, user and reason (a record's own ``_history_user`` or
+    ``_change_reason`` is not read), as plain rows. Records and their history entries are
+    written together or not at all."""
 
     def __init__(self, *, now: Any, user_id: int | None = None, reason: str = "") -> None:
         self.now = now
@@ -183,19 +217,23 @@ class BulkWriter:
             for name in table.stamped:
                 if getattr(instance, name) is None:
                     setattr(instance, name, self.now)
-        keys = table.insert_returning([vars(instance) for instance in instances])
-        for instance, key in zip(instances, keys, strict=True):
-            instance.pk = key
-            instance._state.adding = False
-            instance._state.db = connection.alias
-        self.history(instances, "+")
+        with transaction.atomic(savepoint=False):
+            keys = table.insert_returning([vars(instance) for instance in instances])
+            for instance, key in zip(instances, keys, strict=True):
+                instance.pk = key
+                instance._state.adding = False
+                instance._state.db = connection.alias
+            self.history(instances, "+")
 
     def update(self, instances: Sequence[models.Model], fields: Sequence[str]) -> None:
         """Write ``fields`` of stored records (``bulk_update``, one ``CASE`` per field)."""
         if not instances:
             return
-        type(instances[0])._default_manager.bulk_update(instances, fields, batch_size=CHUNK)
-        self.history(instances, "~")
+        with transaction.atomic(savepoint=False):
+            if fields:
+                manager = type(instances[0])._default_manager
+                manager.bulk_update(instances, fields, batch_size=CHUNK)
+            self.history(instances, "~")
 
     def history(self, instances: Sequence[models.Model], history_type: str) -> None:
         """One history entry per record, as it now stands."""

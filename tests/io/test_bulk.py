@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,7 +14,7 @@ from django.utils import timezone
 from archive import search
 from archive.bulk import BulkTable, BulkWriter
 from archive.models import SearchEntry
-from documents.models import Document
+from documents.models import DigitalObject, Document
 from tests.io.conftest import Holdings
 
 
@@ -97,3 +99,21 @@ def test_entries_inserted_in_bulk_reach_the_full_text_index(db: None) -> None:
     BulkTable(SearchEntry, timezone.now()).insert([vars(entry)])
     hits = search.search("zubatov", kinds=["document"])
     assert [hit.identifier for hit in hits] == ["t-io-bulk-entry"]
+
+
+def test_a_record_updated_with_no_field_written_still_gets_its_history_entry(
+    holdings: Holdings,
+) -> None:
+    documents = new_documents(holdings, 1)
+    writer = BulkWriter(now=timezone.now())
+    writer.create(documents)
+    writer.update(documents, [])
+    assert [entry.history_type for entry in documents[0].history.order_by("history_id")] == [
+        "+",
+        "~",
+    ]
+
+
+def test_a_table_it_cannot_write_exactly_is_refused_by_name(db: None) -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"documents\.DigitalObject\.file \(FileField\)"):
+        BulkTable(DigitalObject, timezone.now())
