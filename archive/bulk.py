@@ -95,6 +95,20 @@ class BulkTable:
     def _prepare(column: models.Field, value: Any) -> Any:
         return None if value is None else column.get_db_prep_save(value, connection)
 
+    @staticmethod
+    def _prepare_once(column: models.Field, value: Any, known: dict[Any, Any]) -> Any:
+        """``value`` prepared for ``column``, remembered in ``known``: a column's values repeat
+        (the save time, common dates). Keyed with the type too (``True == 1``, but JSON writes
+        them differently)."""
+        key = (type(value), value)
+        try:
+            return known[key]
+        except KeyError:
+            known[key] = prepared = column.get_db_prep_save(value, connection)
+            return prepared
+        except TypeError:  # unhashable (JSON)
+            return column.get_db_prep_save(value, connection)
+
     def _statement(
         self, rows: Sequence[Mapping[str, Any]], constants: dict[str, Any]
     ) -> tuple[list[models.Field], list[list[Any]]]:
@@ -118,8 +132,6 @@ class BulkTable:
             if column.get_internal_type() in self.PREPARED
         ]
         stamped = [index for index, name in enumerate(names) if name in self.stamped]
-        # a column's values repeat (the save time, common dates): each is prepared once per
-        # call, keyed with its type too (``True == 1``, but JSON writes them differently)
         done: list[dict[Any, Any]] = [{} for _ in prepared]
         values = []
         for row in rows:
@@ -129,15 +141,8 @@ class BulkTable:
                     line[index] = defaults[index]
             for (index, column), known in zip(prepared, done, strict=True):
                 value = line[index]
-                if value is None or value is defaults[index]:
-                    continue
-                key = (type(value), value)
-                try:
-                    line[index] = known[key]
-                except KeyError:
-                    line[index] = known[key] = column.get_db_prep_save(value, connection)
-                except TypeError:  # unhashable (JSON)
-                    line[index] = column.get_db_prep_save(value, connection)
+                if value is not None and value is not defaults[index]:
+                    line[index] = self._prepare_once(column, value, known)
             values.append(line)
         return columns, values
 
@@ -151,6 +156,39 @@ class BulkTable:
             ", ".join(quote(column.column) for column in columns),
             ", ".join([placeholders] * rows),
         )
+
+    def update(self, rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> None:
+        """Write ``fields`` (names of model fields) of stored rows, found by primary key.
+
+        One ``UPDATE … WHERE pk = %s``, run once per row (``executemany``). ``bulk_update``
+        writes one ``CASE WHEN pk = … THEN …`` per field instead, which Django builds as
+        expressions row by row: 10,000 re-titled documents spent 15 s there.
+        """
+        if not rows or not fields:
+            return
+        quote = connection.ops.quote_name
+        meta = self.model._meta
+        columns = [meta.get_field(name) for name in fields]
+        # names from the model's metadata, quoted; every value a parameter
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # nosec B608
+            quote(meta.db_table),
+            ", ".join(f"{quote(column.column)} = %s" for column in columns),
+            quote(meta.pk.column),
+        )
+        known: list[dict[Any, Any]] = [{} for _ in columns]
+        values = [
+            [
+                None
+                if (value := row[column.attname]) is None
+                else self._prepare_once(column, value, seen)
+                for column, seen in zip(columns, known, strict=True)
+            ]
+            + [row[meta.pk.attname]]
+            for row in rows
+        ]
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            for start in range(0, len(values), CHUNK):
+                cursor.executemany(sql, values[start : start + CHUNK])
 
     def insert(self, rows: Sequence[Mapping[str, Any]], **constants: Any) -> None:
         """Insert ``rows``; ``constants`` give columns the same value in every row."""
@@ -226,13 +264,11 @@ class BulkWriter:
             self.history(instances, "+")
 
     def update(self, instances: Sequence[models.Model], fields: Sequence[str]) -> None:
-        """Write ``fields`` of stored records (``bulk_update``, one ``CASE`` per field)."""
+        """Write ``fields`` of stored records (:meth:`BulkTable.update`)."""
         if not instances:
             return
         with transaction.atomic(savepoint=False):
-            if fields:
-                manager = type(instances[0])._default_manager
-                manager.bulk_update(instances, fields, batch_size=CHUNK)
+            self.table(type(instances[0])).update([vars(i) for i in instances], fields)
             self.history(instances, "~")
 
     def history(self, instances: Sequence[models.Model], history_type: str) -> None:

@@ -117,3 +117,24 @@ def test_a_record_updated_with_no_field_written_still_gets_its_history_entry(
 def test_a_table_it_cannot_write_exactly_is_refused_by_name(db: None) -> None:
     with pytest.raises(ImproperlyConfigured, match=r"documents\.DigitalObject\.file \(FileField\)"):
         BulkTable(DigitalObject, timezone.now())
+
+
+def test_updates_write_each_row_its_own_values_in_a_few_statements(holdings: Holdings) -> None:
+    writer = BulkWriter(now=timezone.now())
+    documents = new_documents(holdings, 2500)
+    writer.create(documents)
+    for number, document in enumerate(documents):
+        document.title = f"Retitled {number}"
+        document.date_start = date(1900 + number % 100, 1, 1)
+        document.collection = holdings.file if number % 2 else holdings.fonds
+    with CaptureQueriesContext(connection) as queries:
+        writer.update(documents, ["title", "date_start", "collection"])
+    # one UPDATE run for a thousand rows at a time, and the history entries' INSERTs
+    assert len(queries) == 6
+    stored = {
+        row[0]: row[1:]
+        for row in Document.objects.filter(pk__in=[d.pk for d in documents]).values_list(
+            "pk", "title", "date_start", "collection_id"
+        )
+    }
+    assert stored == {d.pk: (d.title, d.date_start, d.collection_id) for d in documents}
