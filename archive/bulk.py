@@ -255,32 +255,41 @@ class BulkWriter:
             for name in table.stamped:
                 if getattr(instance, name) is None:
                     setattr(instance, name, self.now)
+        rows = [vars(instance) for instance in instances]  # live: they see the keys set below
         with transaction.atomic(savepoint=False):
-            keys = table.insert_returning([vars(instance) for instance in instances])
+            keys = table.insert_returning(rows)
             for instance, key in zip(instances, keys, strict=True):
                 instance.pk = key
                 instance._state.adding = False
                 instance._state.db = connection.alias
-            self.history(instances, "+")
+            self.history(table.model, rows, "+")
 
     def update(self, instances: Sequence[models.Model], fields: Sequence[str]) -> None:
         """Write ``fields`` of stored records (:meth:`BulkTable.update`)."""
         if not instances:
             return
-        with transaction.atomic(savepoint=False):
-            self.table(type(instances[0])).update([vars(i) for i in instances], fields)
-            self.history(instances, "~")
-
-    def history(self, instances: Sequence[models.Model], history_type: str) -> None:
-        """One history entry per record, as it now stands."""
         model = type(instances[0])
-        if not hasattr(model, "history"):
-            return
-        self.table(model.history.model).insert(
-            [vars(instance) for instance in instances],
-            history_type=history_type,
-            **self.history_values,
-        )
+        rows = [vars(instance) for instance in instances]
+        with transaction.atomic(savepoint=False):
+            self.table(model).update(rows, fields)
+            self.history(model, rows, "~")
+
+    def insert(self, model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert records given as rows with their keys (the generator's), each with its
+        history entry."""
+        with transaction.atomic(savepoint=False):
+            self.table(model).insert(rows)
+            self.history(model, rows, "+")
+
+    def history(
+        self, model: type[models.Model], rows: Sequence[Mapping[str, Any]], history_type: str
+    ) -> None:
+        """One history entry per record of ``model`` (if it keeps history), as ``rows`` hold
+        it now."""
+        if rows and hasattr(model, "history"):
+            self.table(model.history.model).insert(
+                rows, history_type=history_type, **self.history_values
+            )
 
     def link(self, through: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert rows of a table without history (a many-to-many table's links)."""

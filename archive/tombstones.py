@@ -25,7 +25,6 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q
 from django.db.models.signals import post_delete, pre_save
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -79,9 +78,8 @@ def retired_identifier_error(model: type[Model], identifier: str, pk: Any) -> st
     )
 
 
-@receiver(pre_save, dispatch_uid="kiroku-retire-renamed-identifier")
 def retire_renamed_identifier(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    if not issubclass(sender, IdentifiedModel) or instance.pk is None or kwargs.get("raw"):
+    if instance.pk is None or kwargs.get("raw"):
         return
     previous = sender._default_manager.filter(pk=instance.pk).values_list("identifier", flat=True)
     old = previous.first()
@@ -111,7 +109,8 @@ def retire_deleted_identifier(sender: type[Model], instance: Model, **kwargs: An
 
 
 def connect_receivers() -> None:
-    """Listen for deletions of identified records only (called once the models are loaded).
+    """Listen for renames and deletions of identified records only (called once the models
+    are loaded).
 
     A ``post_delete`` receiver without a sender would stop Django from deleting rows of any
     model without loading them first (``QuerySet.delete()`` can skip loading only where no
@@ -119,10 +118,16 @@ def connect_receivers() -> None:
     """
     for model in apps.get_models():
         if issubclass(model, IdentifiedModel):
+            label = model._meta.label_lower
+            pre_save.connect(
+                retire_renamed_identifier,
+                sender=model,
+                dispatch_uid=f"kiroku-retire-renamed-identifier-{label}",
+            )
             post_delete.connect(
                 retire_deleted_identifier,
                 sender=model,
-                dispatch_uid=f"kiroku-retire-deleted-identifier-{model._meta.label_lower}",
+                dispatch_uid=f"kiroku-retire-deleted-identifier-{label}",
             )
 
 

@@ -13,8 +13,8 @@
 * marker words planted in known numbers of public documents (10, 100, ... 100,000, as far as N
   allows), and in a few unpublished ones that search must not find; see :class:`Marker`.
 
-Everything is written with plain ``INSERT``s in batches (:class:`archive.bulk.BulkTable`, the
-imports' write path), with primary keys assigned here (so trees, links and history need no
+Everything is written with plain ``INSERT``s in batches (:class:`archive.bulk.BulkWriter`,
+the imports' write path), with primary keys assigned here (so trees, links and history need no
 read-back), one history entry per record (as an import writes), and derived fields set as the
 models' save path would set them (date bounds from :func:`archive.dates.date_bounds`, tree
 paths and depths). Bulk writes send no signals, so the search index is written explicitly,
@@ -40,7 +40,7 @@ from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from archive import search
-from archive.bulk import BulkTable
+from archive.bulk import BulkWriter
 from archive.dates import date_bounds
 from archive.models import Collection, Language, PublicationStatus, ReferenceLevel, Repository
 from archive.models.search import SearchKind
@@ -218,7 +218,7 @@ class ArchiveGenerator:
         self.rng = random.Random(seed)
         self.now = timezone.now()
         self.phases: dict[str, float] = {}
-        self.tables: dict[type[models.Model], BulkTable] = {}
+        self.writer = BulkWriter(now=self.now, reason=f"Generated (seed {seed})")
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -230,19 +230,10 @@ class ArchiveGenerator:
         record its one history entry ("created")."""
         if not rows:
             return
-        self._table(model).insert(rows)
-        if self.history and hasattr(model, "history"):
-            self._table(model.history.model, copies=self._table(model)).insert(
-                rows,
-                history_date=self.now,
-                history_type="+",
-                history_change_reason=f"Generated (seed {self.seed})",
-            )
-
-    def _table(self, model: type[models.Model], copies: BulkTable | None = None) -> BulkTable:
-        if model not in self.tables:
-            self.tables[model] = BulkTable(model, self.now, copies)
-        return self.tables[model]
+        if self.history:
+            self.writer.insert(model, rows)
+        else:
+            self.writer.table(model).insert(rows)
 
     def _text(self, script: str, low: int, high: int) -> str:
         pool = SCRIPT_WORDS[script]

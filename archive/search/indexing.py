@@ -379,7 +379,12 @@ def replace(kind: str, ids: Sequence[int], entries: list[SearchEntry]) -> None:
     with transaction.atomic():
         for chunk in _chunks(ids):
             SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
-        BulkTable(SearchEntry, timezone.now()).insert([vars(entry) for entry in entries])
+        _insert(entries)
+
+
+def _insert(entries: Sequence[SearchEntry]) -> None:
+    """Write new entries (plain ``INSERT``s, :mod:`archive.bulk`)."""
+    BulkTable(SearchEntry, timezone.now()).insert([vars(entry) for entry in entries])
 
 
 def reindex_agents(ids: Iterable[int]) -> None:
@@ -460,14 +465,13 @@ def rebuild(kinds: Iterable[str] | None = None) -> dict[str, int]:
         for statement in backend.install_statements():
             cursor.execute(statement)
     counts: dict[str, int] = {}
-    table = BulkTable(SearchEntry, timezone.now())
     with transaction.atomic():
         for kind in kinds or list(BUILDERS):
             SearchEntry.objects.filter(kind=kind).delete()
             written = 0
             for chunk in _chunks(list(public_ids(kind))):
                 entries = BUILDERS[kind](chunk)
-                table.insert([vars(entry) for entry in entries])
+                _insert(entries)
                 written += len(entries)
             counts[kind] = written
         backend.after_rebuild()
