@@ -6,8 +6,8 @@ facet value sets. :class:`Browse` reads the request once and gives the template 
 
 * the page of results (``page_size`` 1–100, default 20; ``page``), in a fixed number of queries;
 * facet groups with counts of the visible records under the current filters, each facet ignoring
-  its own filter (:func:`archive.facets.facet_counts`, one query per facet), every value with
-  the link that selects or deselects it (OR within a facet, AND across facets); with
+  its own filter (:func:`archive.facets.facet_counts`, at most one query per facet), every
+  value with the link that selects or deselects it (OR within a facet, AND across facets); with
   ``shared_counts`` (a queryset of ``public()`` records, the same for every reader), a public
   reader's counts come from the catalogue cache (:mod:`archive.catalogue_cache`);
 * the active filters as chips, each with the link that removes it;

@@ -4,15 +4,17 @@ Standard faceting: each facet is counted under every current filter *except its 
 language facet under ``?language=ja&form=letter`` counts letters by language, so a reader can
 widen to Russian too). Each facet is one grouped query (``values(...).annotate(Count)``) over
 the base queryset the caller passes, which must already be limited to what the requester may
-see (``public()`` or ``visible_to(user)``), so counts never include a hidden record.
+see (``public()`` or ``visible_to(user)``), so counts never include a hidden record; facets a
+record has one value of, counted under the same filters, share one query (:class:`SharedPass`).
 """
 
 from __future__ import annotations
 
-from functools import partial
+from collections import Counter
+from functools import cached_property, partial
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, QuerySet, When
 from django.http import QueryDict
 
 from archive.catalogue_cache import cached_each, class_key, params_key
@@ -56,8 +58,11 @@ def facet_counts(
     if unknown:
         raise UnknownFacet(unknown, sorted(filterset_class.facets))
     counted_under = {name: _own_filter_removed(filterset_class, params, name) for name in names}
+    passes = _shared_passes(filterset_class, names, counted_under, queryset, request)
 
     def count(name: str) -> list[dict[str, Any]]:
+        if name in passes:
+            return passes[name].counts[name]
         return _count(filterset_class, counted_under[name], name, queryset, request)
 
     if shared is None:
@@ -89,6 +94,119 @@ def _own_filter_removed(
     return data
 
 
+class SharedPass:
+    """Several single-valued facets counted under the same filters in one grouped query.
+
+    Each facet on its own is a query that finds the filtered records again (under a search,
+    the matches, then every matching record by key) only to group one column; most of its time
+    is that finding. Facets a record has at most one value of (``Facet.single_valued``: a
+    form, a repository, a year) are grouped together instead, by every combination of their
+    values, and each facet's counts are summed from those rows. A restricted facet's value is
+    NULL where the restriction fails, so it drops out of that facet's counts only. The query
+    runs when the first of its facets is asked for (a cached facet asks for nothing).
+    """
+
+    def __init__(
+        self,
+        filterset_class: type[KirokuFilterSet],
+        data: QueryDict,
+        names: list[str],
+        queryset: QuerySet,
+        request: Any,
+    ) -> None:
+        self.filterset_class = filterset_class
+        self.data = data
+        self.names = names
+        self.queryset = queryset
+        self.request = request
+
+    @cached_property
+    def counts(self) -> dict[str, list[dict[str, Any]]]:
+        facets = {name: self.filterset_class.facets[name] for name in self.names}
+        rows = _filtered(self.filterset_class, self.data, self.queryset, self.request)
+        for facet in facets.values():
+            rows = rows.annotate(**facet.annotate)
+        columns: dict[str, Any] = {}
+        for index, facet in enumerate(facets.values()):
+            for kind, path in (("v", facet.value), ("l", facet.label)):
+                if path:
+                    column = F(path)
+                    if facet.restrict:
+                        column = Case(When(facet.restrict, then=column), default=None)
+                    columns[f"{kind}{index}"] = column
+        # each facet's (value, label) positions in a row; a facet without a label reads its
+        # value twice
+        positions = []
+        for index in range(len(facets)):
+            value = list(columns).index(f"v{index}")
+            label = list(columns).index(f"l{index}") if f"l{index}" in columns else value
+            positions.append((value, label))
+        grouped = (
+            rows.values(**columns)
+            .annotate(facet_rows=Count("id"))
+            .order_by()
+            .values_list(*columns, "facet_rows")
+        )
+        totals: dict[str, Counter[tuple[Any, Any]]] = {name: Counter() for name in facets}
+        for row in grouped:
+            for name, (value, label) in zip(facets, positions, strict=True):
+                if row[value] not in (None, ""):
+                    totals[name][row[value], row[label]] += row[-1]
+        return {
+            name: [
+                {"value": value, "label": facet.label_for(value, label), "count": count}
+                for (value, label), count in sorted(
+                    totals[name].items(), key=lambda item: (-item[1], item[0][0])
+                )[:FACET_LIMIT]
+            ]
+            for name, facet in facets.items()
+        }
+
+
+def _shared_passes(
+    filterset_class: type[KirokuFilterSet],
+    names: list[str],
+    counted_under: dict[str, QueryDict],
+    queryset: QuerySet,
+    request: Any,
+) -> dict[str, SharedPass]:
+    """The shared pass each facet is counted in, for facets that have companions: single-valued
+    facets with few values, counted under the same full-text search and filters.
+
+    Only under a search: there, finding the records is the cost (the matches, then each
+    matching record by key), and a facet counted on its own repeats it. Without one, each
+    facet's own query groups in the order of an index on its column, and one query grouping
+    by several columns would sort every record instead (at a million documents, four facets:
+    4.7 s in one query against 1.7 s in four). A facet with many values (``many_values``, a
+    collection) is counted on its own too: with it, nearly every record is its own
+    combination of values, and the grouping costs more than the finding it saves.
+    """
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        facet = filterset_class.facets[name]
+        searching = bool(filterset_class.search_kind and counted_under[name].get("q"))
+        if searching and not facet.many_values and facet.single_valued(queryset.model):
+            groups.setdefault(repr(params_key(counted_under[name])), []).append(name)
+    passes: dict[str, SharedPass] = {}
+    for together in groups.values():
+        if len(together) > 1:
+            shared = SharedPass(
+                filterset_class, counted_under[together[0]], together, queryset, request
+            )
+            passes.update(dict.fromkeys(together, shared))
+    return passes
+
+
+def _filtered(
+    filterset_class: type[KirokuFilterSet], data: QueryDict, queryset: QuerySet, request: Any
+) -> QuerySet:
+    """The records ``data`` filters ``queryset`` to, unordered."""
+    filterset = filterset_class(data=data, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ValueError(filterset.errors)
+    return filterset.filter_records().order_by()
+
+
 def _count(
     filterset_class: type[KirokuFilterSet],
     data: QueryDict,
@@ -97,10 +215,7 @@ def _count(
     request: Any,
 ) -> list[dict[str, Any]]:
     facet = filterset_class.facets[name]
-    filterset = filterset_class(data=data, queryset=queryset, request=request)
-    if not filterset.is_valid():
-        raise ValueError(filterset.errors)
-    rows = filterset.filter_records().order_by()
+    rows = _filtered(filterset_class, data, queryset, request)
     if facet.counter is not None:
         return [
             {"value": row["value"], "label": str(row["label"]), "count": row["count"]}

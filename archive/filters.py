@@ -327,21 +327,28 @@ class Facet:
     #: records must be counted DISTINCT; ``False`` for a unique pair (a many-to-many table).
     #: By default: only when the path crosses a many-valued relation
     distinct: bool | None = None
+    #: whether the facet has thousands of values (a collection tree's units), which keeps it
+    #: out of a search's shared pass (:func:`archive.facets.facet_counts` says why)
+    many_values: bool = False
 
     def counts_distinct(self, model: type[Model]) -> bool:
         """Whether counting needs ``COUNT(DISTINCT id)``: a plain ``COUNT(*)`` is much cheaper
         and right whenever each record meets each value at most once."""
         if self.distinct is not None:
             return self.distinct
-        for part in self.value.split("__")[:-1]:
-            try:
-                field = model._meta.get_field(part)
-            except FieldDoesNotExist:  # an annotation: a value of the record itself
-                return False
-            if field.many_to_many or field.one_to_many:
-                return True
-            model = field.related_model
-        return False
+        return _crosses_many(model, self.value)
+
+    def single_valued(self, model: type[Model]) -> bool:
+        """Whether a record has at most one value of this facet: no counter, and no path of
+        the value, label, restriction or annotations crosses a many-valued relation. Such
+        facets can be counted side by side from one row per record
+        (:func:`archive.facets.facet_counts` does)."""
+        if self.counter is not None:
+            return False
+        paths = [self.value, *([self.label] if self.label else []), *_paths(self.restrict)]
+        for expression in self.annotate.values():
+            paths += _paths(expression)
+        return not any(_crosses_many(model, path) for path in paths)
 
     def label_for(self, value: Any, label: Any = None) -> str:
         if self.label:
@@ -349,6 +356,36 @@ class Facet:
         if self.display is not None:
             return str(self.display(value))
         return str(value)
+
+
+def _crosses_many(model: type[Model], path: str) -> bool:
+    """Whether the lookup ``path`` from ``model`` crosses a many-valued relation."""
+    for part in path.split("__")[:-1]:
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:  # an annotation or a lookup: a value of the record itself
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:  # a column, then transforms and lookups
+            return False
+        model = field.related_model
+    return False
+
+
+def _paths(node: Any) -> list[str]:
+    """The field paths a ``Q`` or an expression refers to (lookups included)."""
+    if isinstance(node, Q):
+        return [
+            path
+            for child in node.children
+            for path in (_paths(child) if isinstance(child, Q) else [child[0], *_paths(child[1])])
+        ]
+    if isinstance(node, F):
+        return [node.name]
+    if hasattr(node, "get_source_expressions"):
+        return [path for source in node.get_source_expressions() for path in _paths(source)]
+    return []
 
 
 def choice_label(choices: Any) -> Callable[[Any], str]:

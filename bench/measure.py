@@ -196,9 +196,13 @@ def search_with_facets(word: str) -> bytes:
 
     hits = search.search(word, kinds=["document"], limit=20)
     counts = search.count_by_kind(word)
-    matching = Document.objects.public().filter(pk__in=search.matching_ids(word, "document"))
+    params = QueryDict(mutable=True)
+    params["q"] = word
     facets = facet_counts(
-        DocumentFilterSet, QueryDict(""), ["language", "form", "repository", "year"], matching
+        DocumentFilterSet,
+        params,
+        ["language", "form", "repository", "year"],
+        Document.objects.public(),
     )
     payload = {"counts": counts, "hits": [str(hit.snippet) for hit in hits], "facets": facets}
     return json.dumps(payload, ensure_ascii=False).encode()

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute
 
 from archive.filters import (
@@ -110,16 +110,31 @@ def count_places(rows: QuerySet, limit: int) -> list[dict[str, Any]]:
 def has_facet(name: str, related: QuerySet) -> Facet:
     """A yes/no facet: whether the document has one of ``related`` (a public text or file).
 
-    Counted in one pass as "how many of the rows are among the documents ``related`` names"
-    (a set the database builds once) beside how many rows there are, not by grouping on a
-    correlated EXISTS, which probes the related table once per document.
+    One query: how many rows there are, and how many distinct documents of ``related`` are
+    among them, found from the rows through ``related``'s index on its document. Its cost
+    follows the rows, not the size of ``related``: a search's ten hits are counted at once.
+    (Asking which of the rows are in the set of every document ``related`` names builds that
+    set first, 0.4 s at a million documents whatever the rows; grouping the rows on a
+    correlated EXISTS is twice as slow as this over all of them.)
     """
 
     def counter(rows: QuerySet, limit: int) -> list[dict[str, Any]]:
-        totals = rows.aggregate(
-            yes=Count("pk", filter=Q(pk__in=related.values("document_id"))), rows=Count("pk")
+        try:
+            ids_sql, ids_params = rows.values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing
+            return []
+        related_sql, related_params = (
+            related.order_by().values("document_id").query.sql_with_params()
         )
-        counts = [(False, totals["rows"] - totals["yes"]), (True, totals["yes"])]
+        sql = (
+            f"SELECT (SELECT COUNT(*) FROM ({ids_sql}) AS rows_),"  # nosec B608
+            f" (SELECT COUNT(DISTINCT r.document_id) FROM ({related_sql}) AS r"
+            f"  WHERE r.document_id IN ({ids_sql}))"
+        )
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, [*ids_params, *related_params, *ids_params])
+            total, yes = cursor.fetchone()
+        counts = [(False, total - yes), (True, yes)]
         counts.sort(key=lambda pair: -pair[1])  # largest first; "no" first on a tie
         return [
             {"value": value, "label": yes_no_label(value), "count": count}
@@ -166,6 +181,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
             "collection__title",
             excludes=("collection",),
             restrict=Collection.public_q("collection__"),
+            many_values=True,
         ),
         "subject": Facet(
             "subjects__identifier", "subjects__name", excludes=("subject",), distinct=False

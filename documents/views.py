@@ -53,8 +53,8 @@ def browse_documents(
 ) -> tuple[Browse, dict[str, Any]]:
     """The document browse state and template context, for ``/documents/`` and a collection.
 
-    Fixed cost: the count and the page, one query per facet, the rows' languages, the places'
-    coordinates and (under a search) the snippets, whatever the page size.
+    Fixed cost: the count and the page, at most one query per facet, the rows' languages, the
+    places' coordinates and (under a search) the snippets, whatever the page size.
     """
     browse = Browse(
         request,

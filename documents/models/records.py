@@ -114,6 +114,14 @@ class Document(IdentifiedModel, DatedModel):
             models.Index(fields=["collection", "reference_segment"], name="document_in_unit"),
             # sort by title
             models.Index(fields=["title"], name="document_title"),
+            # a search's facets (archive.facets): each match's state and single-valued facet
+            # columns read by key from this index, not from the document's row (SQLite, a
+            # million documents, 100,000 matches: the language facet 190 to 139 ms; form,
+            # repository and year, counted together, 296 to 253 ms)
+            models.Index(
+                fields=["id", "status", "restricted", "document_type", "collection", "date_start"],
+                name="document_facet_columns",
+            ),
             # the default order, total: the admin's list walks it (archive.admin_base)
             models.Index(fields=["date_start", "title", "id"], name="document_default_order"),
             # the date orders (archive.models.base.sort_date) of public records, first page and

@@ -6,8 +6,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from archive.models import Collection
+from documents.filters import DocumentFilterSet
 from documents.models import Document, Place
-from tests.api.conftest import World, get_json
+from tests.api.conftest import PUBLIC, World, get_json, make_document
 
 MINE = "form=t-api-letter&form=t-api-memo"
 
@@ -85,6 +87,65 @@ def test_each_facet_is_one_query(client: Client, world: World) -> None:
         client.get(url + "&facets=language,form,agent")
     # one query per facet, and one for the catalogue's version (the counts' cache key)
     assert len(faceted) - len(plain) == 3 + 1
+
+
+#: single-valued facets with few values, plus one with many values and one many-valued
+SEARCH_FACETS = ["form", "repository", "year", "decade", "collection", "language"]
+
+
+def test_which_facets_a_document_has_one_value_of() -> None:
+    single = {
+        name for name, facet in DocumentFilterSet.facets.items() if facet.single_valued(Document)
+    }
+    # languages, subjects and agents are many per document; places and the yes/no facets are
+    # counted in their own way
+    assert single == {"form", "repository", "collection", "year", "decade"}
+    assert DocumentFilterSet.facets["collection"].many_values
+
+
+def test_under_a_search_facets_of_one_value_share_one_query(
+    client: Client, world: World, uncached: None
+) -> None:
+    def facet_queries(query: str) -> int:
+        with CaptureQueriesContext(connection) as plain:
+            client.get(f"/api/v1/documents/?{query}")
+        with CaptureQueriesContext(connection) as faceted:
+            client.get(f"/api/v1/documents/?{query}&facets={','.join(SEARCH_FACETS)}")
+        return len(faceted) - len(plain)
+
+    # without a search, one query per facet (each groups in its own index's order) and one
+    # for the catalogue's version
+    assert facet_queries(MINE) == 6 + 1
+    # under one, form, repository, year and decade in one query; the collection (thousands of
+    # values) and the language (several per document) each in their own
+    assert facet_queries("q=t-api") == 3 + 1
+    # a facet's own filter sets it apart: the form is counted without the form filter
+    assert facet_queries("q=t-api&form=t-api-memo") == 4 + 1
+
+
+def test_facets_counted_together_count_as_each_facet_alone(
+    client: Client, world: World, uncached: None
+) -> None:
+    # a public document in a public fonds of a hidden repository: it counts for its form and
+    # its year, never for its repository
+    make_document(
+        "t-api-elsewhere",
+        world.memo,
+        title="Memorandum filed elsewhere",
+        date_edtf="1956-03-01",
+        collection=Collection.objects.get(identifier="t-api-hidden-fonds"),
+        **PUBLIC,
+    )
+    for query in ("q=t-api", "q=t-api&language=ja", "q=memorandum&form=t-api-memo"):
+        url = f"/api/v1/documents/?{query}&facets="
+        together = get_json(client, url + ",".join(SEARCH_FACETS))["facets"]
+        for name in SEARCH_FACETS:
+            assert together[name] == get_json(client, url + name)["facets"][name], (query, name)
+    body = get_json(client, f"/api/v1/documents/?q=t-api&facets={','.join(SEARCH_FACETS)}")
+    assert facet(body, "repository") == {"t-api-repo": 3}  # the undated note has no unit
+    assert facet(body, "form") == {"t-api-letter": 2, "t-api-memo": 3}
+    assert facet(body, "year") == {1955: 1, 1956: 2}
+    assert body["count"] == 5
 
 
 def test_facets_of_other_endpoints(client: Client, world: World) -> None:
