@@ -18,15 +18,21 @@ def test_migration_installs_what_the_backend_installs() -> None:
     migration = importlib.import_module("archive.migrations.0004_searchentry")
     statistics = importlib.import_module("archive.migrations.0008_search_vector_statistics")
     match_index = importlib.import_module("archive.migrations.0009_search_match_index")
+    rank_index = importlib.import_module("archive.migrations.0010_search_rank_index")
     vendor = connection.vendor
     installed = (
         migration.INSTALL[vendor]
         + statistics.INSTALL.get(vendor, [])
         + match_index.INSTALL.get(vendor, [])
+        + rank_index.INSTALL.get(vendor, [])
     )
     assert installed == get_backend().install_statements()
     # undone in reverse; the statistics setting goes with the column it is set on
-    uninstalled = match_index.UNINSTALL.get(vendor, []) + migration.UNINSTALL[vendor]
+    uninstalled = (
+        rank_index.UNINSTALL.get(vendor, [])
+        + match_index.UNINSTALL.get(vendor, [])
+        + migration.UNINSTALL[vendor]
+    )
     assert uninstalled == get_backend().uninstall_statements()
 
 
