@@ -6,9 +6,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from archive.models import Collection
+from archive.models import Collection, Language
 from documents.filters import DocumentFilterSet
-from documents.models import Document, Place
+from documents.models import Document, DocumentText, Place
 from tests.api.conftest import PUBLIC, World, get_json, make_document
 
 MINE = "form=t-api-letter&form=t-api-memo"
@@ -146,6 +146,33 @@ def test_facets_counted_together_count_as_each_facet_alone(
     assert facet(body, "form") == {"t-api-letter": 2, "t-api-memo": 3}
     assert facet(body, "year") == {1955: 1, 1956: 2}
     assert body["count"] == 5
+
+
+def test_yes_no_facets_count_documents_once_among_the_rows(client: Client, world: World) -> None:
+    # a second public transcript of the first letter; the undated note's transcript is a draft
+    DocumentText.objects.create(
+        document=world.doc1,
+        key="ja-2",
+        kind="transcript",
+        language=Language.objects.get(code="ja"),
+        body="書簡の写し",
+        **PUBLIC,
+    )
+    names = "has_transcript,has_translation,has_digital_object"
+    body = get_json(client, f"/api/v1/documents/?q=t-api&facets={names}")
+    assert body["count"] == 4
+    assert facet(body, "has_transcript") == {True: 1, False: 3}
+    assert facet(body, "has_translation") == {True: 1, False: 3}  # the memorandum's
+    assert facet(body, "has_digital_object") == {True: 1, False: 3}  # the other scan is a draft
+    body = get_json(client, f"/api/v1/documents/?q=normalisation&facets={names}")
+    assert facet(body, "has_transcript") == {True: 1}
+    assert facet(body, "has_translation") == {False: 1}
+    # nothing searchable: nothing counted
+    assert get_json(client, f"/api/v1/documents/?q=%22&facets={names}")["facets"] == {
+        "has_transcript": [],
+        "has_translation": [],
+        "has_digital_object": [],
+    }
 
 
 def test_facets_of_other_endpoints(client: Client, world: World) -> None:
