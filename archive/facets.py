@@ -18,7 +18,7 @@ from django.db.models import Case, Count, F, QuerySet, When
 from django.http import QueryDict
 
 from archive.catalogue_cache import cached_each, class_key, params_key
-from archive.filters import KirokuFilterSet
+from archive.filters import Facet, KirokuFilterSet
 
 #: the most values returned per facet (largest counts first)
 FACET_LIMIT = 100
@@ -127,20 +127,20 @@ class SharedPass:
         for facet in facets.values():
             rows = rows.annotate(**facet.annotate)
         columns: dict[str, Any] = {}
-        for index, facet in enumerate(facets.values()):
-            for kind, path in (("v", facet.value), ("l", facet.label)):
-                if path:
-                    column = F(path)
-                    if facet.restrict:
-                        column = Case(When(facet.restrict, then=column), default=None)
-                    columns[f"{kind}{index}"] = column
-        # each facet's (value, label) positions in a row; a facet without a label reads its
-        # value twice
+
+        def column(facet: Facet, path: str) -> int:
+            """Select ``path`` (NULL where the facet's restriction fails); its place in a row."""
+            expression: Any = F(path)
+            if facet.restrict:
+                expression = Case(When(facet.restrict, then=expression), default=None)
+            columns[f"c{len(columns)}"] = expression
+            return len(columns) - 1
+
+        # each facet's (value, label) places in a row; a facet without a label reads its value
         positions = []
-        for index in range(len(facets)):
-            value = list(columns).index(f"v{index}")
-            label = list(columns).index(f"l{index}") if f"l{index}" in columns else value
-            positions.append((value, label))
+        for facet in facets.values():
+            value = column(facet, facet.value)
+            positions.append((value, column(facet, facet.label) if facet.label else value))
         grouped = (
             rows.values(**columns)
             .annotate(facet_rows=Count("id"))
