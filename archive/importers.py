@@ -36,7 +36,7 @@ from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from archive.bulk import BulkWriter
+from archive.bulk import BulkWriter, collector_paused
 from archive.models import DatedModel, Publishable
 from archive.uploads import content_problem
 from archive.workflow import CONTRIBUTOR_STATUSES, can_publish
@@ -909,18 +909,19 @@ def import_file(
             record_type or "records", dry_run, file_errors=[RowError(None, "file", problem)]
         )
     fmt = fmt or guess_format(filename, data)
-    table = read_table(data, fmt)
-    record_type = record_type or guess_type(table.columns, filename)
-    if record_type is None:
-        result = ImportResult("records", dry_run, file_errors=table.errors)
-        result.file_errors.append(
-            RowError(
-                None,
-                "type",
-                "cannot tell the record type from the columns or file name; "
-                "choose documents, agents or relations",
+    with collector_paused():  # the whole job: reading the file allocates as much as the rest
+        table = read_table(data, fmt)
+        record_type = record_type or guess_type(table.columns, filename)
+        if record_type is None:
+            result = ImportResult("records", dry_run, file_errors=table.errors)
+            result.file_errors.append(
+                RowError(
+                    None,
+                    "type",
+                    "cannot tell the record type from the columns or file name; "
+                    "choose documents, agents or relations",
+                )
             )
-        )
-        return result
-    importer = importer_classes()[record_type](user=user, source_name=filename)
-    return importer.run(table, dry_run=dry_run)
+            return result
+        importer = importer_classes()[record_type](user=user, source_name=filename)
+        return importer.run(table, dry_run=dry_run)

@@ -103,6 +103,12 @@ def database_config() -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", 60)))
         config.setdefault("TEST", {})
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # No JIT compilation (unless the URL's ``?options=`` says otherwise): Kiroku's
+            # queries take milliseconds to a second, and compiling them cost 4 to 64 ms each;
+            # worse, once a session has compiled one, every parallel worker it starts loads the
+            # LLVM library first, which doubled the facet queries of a search (10 → 20 ms).
+            config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
         return config
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
@@ -111,8 +117,13 @@ def database_config() -> dict:
         "OPTIONS": {
             # WAL lets readers run beside one writer; a busy timeout makes a second writer wait
             # instead of failing; IMMEDIATE takes the write lock at BEGIN, so two transactions
-            # never both read and then deadlock on upgrading to a write lock.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # never both read and then deadlock on upgrading to a write lock. A 64 MiB page
+            # cache per connection (SQLite's default is 2 MiB) keeps the upper levels of a large
+            # archive's indexes in memory: importing 2,000 documents into a million took 0.45 s
+            # instead of 0.52 s, each new row going into a dozen indexes.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },

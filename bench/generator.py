@@ -917,9 +917,18 @@ def _refresh_statistics() -> None:
     early say the tables are small, and at 300,000 documents SQLite scanned the texts table for
     each batch's texts rather than read them by document. PostgreSQL's autovacuum analyzes
     eventually, but not before the first pages are asked for.
+
+    On PostgreSQL ``VACUUM (ANALYZE)``, as its manual's advice on populating a database ends:
+    it also marks the loaded pages all-visible, without which an index-only scan (the facets'
+    covering indexes) visits the table for each row, and sets the rows' hint bits, which the
+    first reads would otherwise write. Until autovacuum got round to it, a search with 1,000
+    hits took 68 ms instead of 44 ms at a million documents. (SQLite's ``VACUUM`` rewrites the
+    whole file and changes nothing a query reads; and no ``VACUUM`` runs inside a transaction,
+    as in the tests, where ``ANALYZE`` alone does.)
     """
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
 
 
 def _reset_sequences() -> None:

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from archive.bulk import BulkTable
+from archive.bulk import BulkTable, collector_paused
 from archive.models import Collection, SearchEntry, SearchKind
 from archive.models.base import Publishable
 from archive.search.backends import get_backend
@@ -357,7 +357,7 @@ def reindex(kind: str, ids: Iterable[int]) -> None:
 
 def _write(kind: str, ids: Sequence[int]) -> None:
     # chunk by chunk, so a large import never holds all its entries in memory at once
-    with transaction.atomic():
+    with collector_paused(), transaction.atomic():
         for chunk in _chunks(ids):
             replace(kind, chunk, build(kind, chunk))
 

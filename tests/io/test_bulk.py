@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from archive import search
-from archive.bulk import BulkTable, BulkWriter
+from archive.bulk import BulkTable, BulkWriter, collector_paused
 from archive.models import SearchEntry
 from documents.models import DigitalObject, Document
-from tests.io.conftest import Holdings
+from tests.io.conftest import Holdings, csv_bytes, document_row, run
 
 
 def new_documents(holdings: Holdings, count: int, start: int = 1) -> list[Document]:
@@ -138,3 +141,52 @@ def test_updates_write_each_row_its_own_values_in_a_few_statements(holdings: Hol
         )
     }
     assert stored == {d.pk: (d.title, d.date_start, d.collection_id) for d in documents}
+
+
+@pytest.fixture
+def collections() -> Iterator[list[int]]:
+    """The generations of the cyclic garbage collections that run meanwhile."""
+    ran: list[int] = []
+
+    def note(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            ran.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        yield ran
+    finally:
+        gc.callbacks.remove(note)
+
+
+def test_an_import_runs_without_the_cycle_collector_and_turns_it_back_on(
+    holdings: Holdings, collections: list[int]
+) -> None:
+    data = csv_bytes([document_row(n, date_edtf="1956-10-19") for n in range(1, 301)])
+    assert gc.isenabled()
+    collections.clear()  # those that making the file started
+    result = run(data)
+    assert result.written
+    # 300 rows allocate tens of thousands of objects: with the collector on, the import starts
+    # dozens of collections; paused, at most the one that the allocations of its first lines
+    # may have started before the pause
+    assert len(collections) <= 1
+    assert gc.isenabled()
+    # and so does one that fails
+    assert not run(data.replace(b"1956-10-19", b"1956-13-45")).written
+    assert gc.isenabled()
+
+
+def test_the_collector_stays_as_the_outermost_job_found_it(collections: list[int]) -> None:
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner job does not turn it on under the outer one
+        garbage = [[] for _ in range(5000)]
+        del garbage
+    assert collections == []
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), collector_paused():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
