@@ -40,7 +40,7 @@ from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from archive import search
-from archive.bulk import BulkWriter
+from archive.bulk import BulkWriter, collector_paused
 from archive.dates import date_bounds
 from archive.models import Collection, Language, PublicationStatus, ReferenceLevel, Repository
 from archive.models.search import SearchKind
@@ -814,7 +814,7 @@ class ArchiveGenerator:
                 "database."
             )
         began, cpu_began = time.perf_counter(), _processor_time()
-        with _bulk_load_settings():
+        with _bulk_load_settings(), collector_paused():
             for phase in (
                 self.vocabularies,
                 self.repositories,
