@@ -9,13 +9,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's options")
-def test_sqlite_connections_keep_a_large_page_cache() -> None:
+def test_sqlite_connections_sync_at_checkpoints_and_wait_for_the_write_lock() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        # negative: KiB, so 64 MiB, not the default 2 MiB
-        assert cursor.fetchone()[0] == -65536
         cursor.execute("PRAGMA synchronous")
-        assert cursor.fetchone()[0] == 1  # NORMAL
+        assert cursor.fetchone()[0] == 1  # NORMAL: safe in WAL mode, no sync per commit
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 20_000  # ms: a second writer waits, not fails
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's options")
