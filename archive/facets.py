@@ -11,6 +11,7 @@ record has one value of, counted under the same filters, share one query (:class
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from functools import cached_property, partial
 from typing import Any
 
@@ -150,15 +151,18 @@ class SharedPass:
         totals: dict[str, Counter[tuple[Any, Any]]] = {name: Counter() for name in facets}
         for row in grouped:
             for name, (value, label) in zip(facets, positions, strict=True):
-                if row[value] not in (None, ""):
+                if row[value] is not None:  # no value (undated): no comparison in the sort
                     totals[name][row[value], row[label]] += row[-1]
         return {
-            name: [
-                {"value": value, "label": facet.label_for(value, label), "count": count}
-                for (value, label), count in sorted(
-                    totals[name].items(), key=lambda item: (-item[1], item[0][0])
-                )[:FACET_LIMIT]
-            ]
+            name: _listed(
+                facet,
+                (
+                    (value, label, count)
+                    for (value, label), count in sorted(
+                        totals[name].items(), key=lambda item: (-item[1], item[0][0])
+                    )
+                ),
+            )
             for name, facet in facets.items()
         }
 
@@ -184,7 +188,7 @@ def _shared_passes(
     groups: dict[str, list[str]] = {}
     for name in names:
         facet = filterset_class.facets[name]
-        searching = bool(filterset_class.search_kind and counted_under[name].get("q"))
+        searching = filterset_class.searches_full_text(counted_under[name])
         if searching and not facet.many_values and facet.single_valued(queryset.model):
             groups.setdefault(repr(params_key(counted_under[name])), []).append(name)
     passes: dict[str, SharedPass] = {}
@@ -234,12 +238,17 @@ def _count(
         .annotate(count=Count("id", distinct=facet.counts_distinct(queryset.model)))
         .order_by("-count", facet.value)[: FACET_LIMIT + 1]
     )
+    return _listed(
+        facet,
+        ((row[facet.value], row.get(facet.label or ""), row["count"]) for row in counted),
+    )
+
+
+def _listed(facet: Facet, counted: Iterable[tuple[Any, Any, int]]) -> list[dict[str, Any]]:
+    """A facet's ``(value, label, count)`` rows, largest first, as the pages and the API list
+    them: the records without a value (NULL or blank) left out, at most :data:`FACET_LIMIT`."""
     return [
-        {
-            "value": row[facet.value],
-            "label": facet.label_for(row[facet.value], row.get(facet.label or "")),
-            "count": row["count"],
-        }
-        for row in counted
-        if row[facet.value] not in (None, "")
+        {"value": value, "label": facet.label_for(value, label), "count": count}
+        for value, label, count in counted
+        if value not in (None, "")
     ][:FACET_LIMIT]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -328,7 +328,7 @@ class Facet:
     #: By default: only when the path crosses a many-valued relation
     distinct: bool | None = None
     #: whether the facet has thousands of values (a collection tree's units), which keeps it
-    #: out of a search's shared pass (:func:`archive.facets.facet_counts` says why)
+    #: out of a search's shared pass (:func:`archive.facets._shared_passes` says why)
     many_values: bool = False
 
     def counts_distinct(self, model: type[Model]) -> bool:
@@ -514,6 +514,12 @@ class KirokuFilterSet(django_filters.FilterSet):
             condition |= Q(**{f"{field_name}__icontains": value})
         return queryset.filter(condition)
 
+    @classmethod
+    def searches_full_text(cls, data: Mapping[str, Any]) -> bool:
+        """Whether ``data`` (parameters or cleaned data) asks for a full-text search: a ``q``
+        with more than whitespace, on a FilterSet whose records are in the search index."""
+        return bool(cls.search_kind and (data.get("q") or "").strip())
+
     @property
     def user(self) -> Any:
         return getattr(self.request, "user", None)
@@ -530,7 +536,7 @@ class KirokuFilterSet(django_filters.FilterSet):
         """The sort order in force: the one asked for, else relevance under a search, else the
         default. Relevance without a search falls back to the default."""
         key = self.form.cleaned_data.get("ordering") or ""
-        searching = bool(self.search_kind and (self.form.cleaned_data.get("q") or "").strip())
+        searching = self.searches_full_text(self.form.cleaned_data)
         if key == RELEVANCE or (not key and searching):
             return RELEVANCE if searching else self.default_ordering
         return key or self.default_ordering

@@ -121,6 +121,8 @@ def test_under_a_search_facets_of_one_value_share_one_query(
     assert facet_queries("q=t-api") == 3 + 1
     # a facet's own filter sets it apart: the form is counted without the form filter
     assert facet_queries("q=t-api&form=t-api-memo") == 4 + 1
+    # a search of whitespace is no search: each facet on its own, as without one
+    assert facet_queries(f"{MINE}&q=%20%20") == 6 + 1
 
 
 def test_facets_counted_together_count_as_each_facet_alone(
