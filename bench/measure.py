@@ -466,7 +466,15 @@ def _server_settings() -> str:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            names = ("server_version", "shared_buffers", "work_mem", "max_parallel_workers")
+            names = (
+                "server_version",
+                "shared_buffers",
+                "work_mem",
+                "max_parallel_workers",
+                "max_parallel_workers_per_gather",
+                "parallel_setup_cost",
+                "jit",
+            )
             values = []
             for name in names:
                 cursor.execute(f"SHOW {name}")  # nosec B608 (names above)

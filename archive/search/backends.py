@@ -262,10 +262,15 @@ class PostgresBackend(SearchBackend):
             "USING gin (search_text gin_trgm_ops)",
             # rare words planned as rare (migration 0008 says why)
             f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STATISTICS 1000",
+            # what ranking reads kept in the entry's row (migration 0011 says why)
+            f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STORAGE MAIN, "
+            "ALTER COLUMN title SET STORAGE MAIN, ALTER COLUMN identifier SET STORAGE MAIN",
         ]
 
     def uninstall_statements(self) -> list[str]:
         return [
+            f"ALTER TABLE {TABLE} ALTER COLUMN title SET STORAGE EXTENDED, "
+            "ALTER COLUMN identifier SET STORAGE EXTENDED",
             "DROP INDEX IF EXISTS searchentry_trigram",
             "DROP INDEX IF EXISTS searchentry_vector",
             f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",

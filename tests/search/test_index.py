@@ -19,17 +19,20 @@ def test_migration_installs_what_the_backend_installs() -> None:
     statistics = importlib.import_module("archive.migrations.0008_search_vector_statistics")
     match_index = importlib.import_module("archive.migrations.0009_search_match_index")
     rank_index = importlib.import_module("archive.migrations.0010_search_rank_index")
+    inline = importlib.import_module("archive.migrations.0011_search_ranking_columns_inline")
     vendor = connection.vendor
     installed = (
         migration.INSTALL[vendor]
         + statistics.INSTALL.get(vendor, [])
         + match_index.INSTALL.get(vendor, [])
         + rank_index.INSTALL.get(vendor, [])
+        + inline.INSTALL.get(vendor, [])
     )
     assert installed == get_backend().install_statements()
-    # undone in reverse; the statistics setting goes with the column it is set on
+    # undone in reverse; the statistics and storage settings go with their column
     uninstalled = (
-        rank_index.UNINSTALL.get(vendor, [])
+        inline.UNINSTALL.get(vendor, [])
+        + rank_index.UNINSTALL.get(vendor, [])
         + match_index.UNINSTALL.get(vendor, [])
         + migration.UNINSTALL[vendor]
     )
@@ -116,3 +119,43 @@ def test_documents_and_texts_are_public_by_their_own_state() -> None:
     assert Publishable.public_state(PublicationStatus.PUBLISHED, False)
     assert not Publishable.public_state(PublicationStatus.PUBLISHED, True)
     assert not Publishable.public_state(PublicationStatus.REVIEW, False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage")
+def test_what_ranking_reads_stays_in_the_entrys_row() -> None:
+    """Ranking reads every match's vector and title: they stay in the row (migration 0011),
+    and the texts, which only the page of hits reads, are the values moved to TOAST when a
+    row is too long. The entry is built so that the default storage would move the vector
+    (the largest value, which alone would fit) and the title too."""
+    import random
+
+    rng = random.Random(7)  # nosec B311 — words that do not compress, not secrets
+
+    def words(n: int) -> str:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        return " ".join("".join(rng.choice(letters) for _ in range(8)) for _ in range(n))
+
+    title, search_text, display_text = words(20), words(100), words(100)
+    SearchEntry.objects.all().delete()
+    SearchEntry.objects.create(
+        kind="document",
+        object_id=1,
+        identifier="d-1",
+        title=title,
+        title_search=title,
+        search_text=search_text,
+        display_text=display_text,
+    )
+    table = SearchEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltoastrelid::regclass FROM pg_class WHERE oid = %s::regclass", [table]
+        )
+        (toast,) = cursor.fetchone()
+        cursor.execute(f"SELECT coalesce(sum(octet_length(chunk_data)), 0) FROM {toast}")  # nosec B608
+        (moved,) = cursor.fetchone()
+        cursor.execute(f"SELECT pg_column_size(search_vector) FROM {table}")  # nosec B608
+        (vector,) = cursor.fetchone()
+    assert vector > max(len(search_text), len(display_text))
+    # the three texts moved, uncompressed (random letters), and nothing else
+    assert moved == len(search_text) + len(display_text) + len(title)

@@ -18,7 +18,9 @@ def test_sqlite_connections_sync_at_checkpoints_and_wait_for_the_write_lock() ->
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's options")
-def test_postgresql_sessions_compile_no_queries() -> None:
+def test_postgresql_sessions_compile_no_queries_and_start_few_workers() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW parallel_setup_cost")
+        assert float(cursor.fetchone()[0]) == 10_000
