@@ -27,8 +27,8 @@ INSTALL = {
 }
 UNINSTALL = {
     "postgresql": [
-        "ALTER TABLE archive_searchentry ALTER COLUMN title SET STORAGE EXTENDED, "
-        "ALTER COLUMN identifier SET STORAGE EXTENDED",
+        "ALTER TABLE archive_searchentry ALTER COLUMN search_vector SET STORAGE EXTENDED, "
+        "ALTER COLUMN title SET STORAGE EXTENDED, ALTER COLUMN identifier SET STORAGE EXTENDED",
     ],
 }
 

@@ -269,8 +269,8 @@ class PostgresBackend(SearchBackend):
 
     def uninstall_statements(self) -> list[str]:
         return [
-            f"ALTER TABLE {TABLE} ALTER COLUMN title SET STORAGE EXTENDED, "
-            "ALTER COLUMN identifier SET STORAGE EXTENDED",
+            f"ALTER TABLE {TABLE} ALTER COLUMN search_vector SET STORAGE EXTENDED, "
+            "ALTER COLUMN title SET STORAGE EXTENDED, ALTER COLUMN identifier SET STORAGE EXTENDED",
             "DROP INDEX IF EXISTS searchentry_trigram",
             "DROP INDEX IF EXISTS searchentry_vector",
             f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",

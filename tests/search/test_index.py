@@ -29,7 +29,7 @@ def test_migration_installs_what_the_backend_installs() -> None:
         + inline.INSTALL.get(vendor, [])
     )
     assert installed == get_backend().install_statements()
-    # undone in reverse; the statistics and storage settings go with their column
+    # undone in reverse; the statistics setting goes with the column it is set on
     uninstalled = (
         inline.UNINSTALL.get(vendor, [])
         + rank_index.UNINSTALL.get(vendor, [])
