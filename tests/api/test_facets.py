@@ -117,10 +117,12 @@ def test_under_a_search_facets_of_one_value_share_one_query(
     # for the catalogue's version
     assert facet_queries(MINE) == 6 + 1
     # under one, form, repository, year and decade in one query; the collection (thousands of
-    # values) and the language (several per document) each in their own
-    assert facet_queries("q=t-api") == 3 + 1
+    # values) in its own; the language (several per document) joins them on PostgreSQL, which
+    # groups by grouping sets (archive.facets.SharedPass), and has its own on SQLite
+    joined = connection.vendor == "postgresql"
+    assert facet_queries("q=t-api") == (2 if joined else 3) + 1
     # a facet's own filter sets it apart: the form is counted without the form filter
-    assert facet_queries("q=t-api&form=t-api-memo") == 4 + 1
+    assert facet_queries("q=t-api&form=t-api-memo") == (3 if joined else 4) + 1
     # a search of whitespace is no search: each facet on its own, as without one
     assert facet_queries(f"{MINE}&q=%20%20") == 6 + 1
 
@@ -138,10 +140,13 @@ def test_facets_counted_together_count_as_each_facet_alone(
         collection=Collection.objects.get(identifier="t-api-hidden-fonds"),
         **PUBLIC,
     )
+    # (the undated note has two languages, the document filed elsewhere none; of the language
+    # and the subject, only the first joins the others on PostgreSQL)
+    names = [*SEARCH_FACETS, "subject"]
     for query in ("q=t-api", "q=t-api&language=ja", "q=memorandum&form=t-api-memo"):
         url = f"/api/v1/documents/?{query}&facets="
-        together = get_json(client, url + ",".join(SEARCH_FACETS))["facets"]
-        for name in SEARCH_FACETS:
+        together = get_json(client, url + ",".join(names))["facets"]
+        for name in names:
             assert together[name] == get_json(client, url + name)["facets"][name], (query, name)
     body = get_json(client, f"/api/v1/documents/?q=t-api&facets={','.join(SEARCH_FACETS)}")
     assert facet(body, "repository") == {"t-api-repo": 3}  # the undated note has no unit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from documents.models import Document, DocumentType
@@ -107,8 +108,10 @@ def test_search_query_count_does_not_grow_with_page_size(
 ) -> None:
     # counts by kind, the count and page of hits (its keys, then its rows), the catalogue's
     # version (read for the count, then for the facets), one query per document facet but one
-    # for the four a document has one value of (repository, form, decade, year)
-    with django_assert_num_queries(16):  # type: ignore[operator]
+    # for the four a document has one value of (repository, form, decade, year), which on
+    # PostgreSQL counts the language too (archive.facets.SharedPass)
+    queries = 15 if connection.vendor == "postgresql" else 16
+    with django_assert_num_queries(queries):  # type: ignore[operator]
         client.get("/search/?q=Khrushchev&page_size=2")
-    with django_assert_num_queries(16):  # type: ignore[operator]
+    with django_assert_num_queries(queries):  # type: ignore[operator]
         client.get("/search/?q=Khrushchev&page_size=100")
