@@ -126,17 +126,15 @@ class SharedPass:
         names: list[str],
         queryset: QuerySet,
         request: Any,
+        joined: str | None = None,
     ) -> None:
         self.filterset_class = filterset_class
         self.data = data
         self.names = names
         self.queryset = queryset
         self.request = request
-        #: the facet a record may have several values of, if one joins the pass
-        self.joined = next(
-            (n for n in names if not filterset_class.facets[n].single_valued(queryset.model)),
-            None,
-        )
+        #: the facet of ``names`` a record may have several values of, if one joins the pass
+        self.joined = joined
 
     @cached_property
     def counts(self) -> dict[str, list[dict[str, Any]]]:
@@ -254,7 +252,7 @@ def _shared_passes(
     combination of values, and the grouping costs more than the finding it saves.
     """
     groups: dict[str, list[str]] = {}
-    joinable: dict[str, list[str]] = {}
+    joinable: dict[str, str] = {}  # the first facet that can join each group
     for name in names:
         facet = filterset_class.facets[name]
         if facet.many_values or not filterset_class.searches_full_text(counted_under[name]):
@@ -263,13 +261,14 @@ def _shared_passes(
         if facet.single_valued(queryset.model):
             groups.setdefault(key, []).append(name)
         elif _joins_shared_pass(facet, queryset):
-            joinable.setdefault(key, []).append(name)
+            joinable.setdefault(key, name)
     passes: dict[str, SharedPass] = {}
     for key, single in groups.items():
-        together = single + joinable.get(key, [])[:1]
+        joined = joinable.get(key)
+        together = [*single, joined] if joined else single
         if len(together) > 1:
             shared = SharedPass(
-                filterset_class, counted_under[together[0]], together, queryset, request
+                filterset_class, counted_under[together[0]], together, queryset, request, joined
             )
             passes.update(dict.fromkeys(together, shared))
     return passes
