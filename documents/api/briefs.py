@@ -6,9 +6,7 @@ without importing the full document representation (and its imports of theirs).
 
 from __future__ import annotations
 
-from rest_framework import serializers
-
-from archive.api.serializers import BriefSerializer, IdentifierLinkField
+from archive.api.serializers import BriefSerializer, IdentifierLinkField, ModelSerializer
 from documents.models import (
     Document,
     DocumentType,
@@ -52,7 +50,7 @@ class PlaceBriefSerializer(BriefSerializer):
         fields = ["identifier", "name", "url"]
 
 
-class DocumentTypeSerializer(serializers.ModelSerializer):
+class DocumentTypeSerializer(ModelSerializer):
     class Meta:
         model = DocumentType
         fields = ["code", "name"]

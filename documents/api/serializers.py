@@ -17,6 +17,7 @@ from archive.api.serializers import (
     IdentifierLinkField,
     LanguageSerializer,
     LinkField,
+    ModelSerializer,
     RepositoryBriefSerializer,
     SlugReferenceField,
 )
@@ -52,7 +53,7 @@ from people.api.serializers import AgentBriefSerializer, SchemeSerializer
 from people.models import AgentRole
 
 
-class IdentifierSerializer(serializers.ModelSerializer):
+class IdentifierSerializer(ModelSerializer):
     """A typed identifier of the document (a Wilson Center record number, a DOI, ...)."""
 
     scheme = SchemeSerializer(read_only=True)
@@ -63,7 +64,7 @@ class IdentifierSerializer(serializers.ModelSerializer):
         fields = ["scheme", "value", "url"]
 
 
-class TextSerializer(serializers.ModelSerializer):
+class TextSerializer(ModelSerializer):
     """One public text of a document: original, transcript, translation, draft, ..."""
 
     language = serializers.CharField(source="language.code")
@@ -75,7 +76,7 @@ class TextSerializer(serializers.ModelSerializer):
         fields = ["key", "kind", "language", "label", "stage", "side", "date", "source", "body"]
 
 
-class AgentRoleSerializer(serializers.ModelSerializer):
+class AgentRoleSerializer(ModelSerializer):
     """An agent's part in a document."""
 
     agent = AgentBriefSerializer(read_only=True)
@@ -85,7 +86,7 @@ class AgentRoleSerializer(serializers.ModelSerializer):
         fields = ["role", "agent", "name_as_written", "note"]
 
 
-class CopySerializer(serializers.ModelSerializer):
+class CopySerializer(ModelSerializer):
     """Where a copy, edition or translation of the document is held or published."""
 
     holder = RepositoryBriefSerializer(read_only=True, allow_null=True)
@@ -121,15 +122,15 @@ class DocumentSerializer(ExpandableSerializer):
     html_url = HtmlUrlField()
     form = DocumentTypeSerializer(source="document_type", read_only=True)
     date = DateSerializer(source="*", read_only=True)
-    languages = LanguageSerializer(many=True, read_only=True)
+    languages = LanguageSerializer(source="languages_list", many=True, read_only=True)
     reference = serializers.SerializerMethodField()
     collection = CollectionBriefSerializer(read_only=True, allow_null=True)
     repository = RepositoryBriefSerializer(
         source="collection.repository", read_only=True, allow_null=True
     )
     place = PlaceBriefSerializer(read_only=True, allow_null=True)
-    subjects = SubjectBriefSerializer(many=True, read_only=True)
-    places = PlaceBriefSerializer(many=True, read_only=True)
+    subjects = SubjectBriefSerializer(source="subjects_list", many=True, read_only=True)
+    places = PlaceBriefSerializer(source="places_list", many=True, read_only=True)
     identifiers = IdentifierSerializer(source="shown_identifiers", many=True, read_only=True)
     license_url = LinkField()
     modified = serializers.DateTimeField(source="updated_at")
@@ -182,7 +183,7 @@ class DocumentSerializer(ExpandableSerializer):
         )
 
 
-class PublicationCreatorSerializer(serializers.ModelSerializer):
+class PublicationCreatorSerializer(ModelSerializer):
     agent = AgentBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -190,7 +191,7 @@ class PublicationCreatorSerializer(serializers.ModelSerializer):
         fields = ["role", "agent", "name_as_printed", "affiliation"]
 
 
-class PublicationSerializer(serializers.ModelSerializer):
+class PublicationSerializer(ModelSerializer):
     url = IdentifierLinkField("api:publication-detail")
     html_url = HtmlUrlField()
     date = DateSerializer(source="*", read_only=True)
@@ -236,7 +237,7 @@ class PublicationSerializer(serializers.ModelSerializer):
         ]
 
 
-class SubjectSerializer(serializers.ModelSerializer):
+class SubjectSerializer(ModelSerializer):
     url = IdentifierLinkField("api:subject-detail")
     html_url = HtmlUrlField()
     broader = SubjectBriefSerializer(read_only=True, allow_null=True)
@@ -257,7 +258,7 @@ class SubjectSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlaceSerializer(serializers.ModelSerializer):
+class PlaceSerializer(ModelSerializer):
     url = IdentifierLinkField("api:place-detail")
     html_url = HtmlUrlField()
     part_of = PlaceBriefSerializer(read_only=True, allow_null=True)
@@ -303,7 +304,7 @@ class LocalTimeField(serializers.TimeField):
         super().__init__(format="%H:%M", read_only=True, allow_null=True, **kwargs)
 
 
-class EventParticipantSerializer(serializers.ModelSerializer):
+class EventParticipantSerializer(ModelSerializer):
     """An agent's part in an event, with the side it represented (``null`` if not public)."""
 
     agent = AgentBriefSerializer(read_only=True)
@@ -314,7 +315,7 @@ class EventParticipantSerializer(serializers.ModelSerializer):
         fields = ["role", "agent", "side", "note"]
 
 
-class EventDocumentSerializer(serializers.ModelSerializer):
+class EventDocumentSerializer(ModelSerializer):
     """A document about an event, with the side that produced it (``null`` if not public)."""
 
     document = DocumentBriefSerializer(read_only=True)
@@ -325,7 +326,7 @@ class EventDocumentSerializer(serializers.ModelSerializer):
         fields = ["relation", "document", "side", "note"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     """An event with its date (and times of day), place, participants and documents.
 
     ``participants`` and ``documents`` list only public agents and documents; ``part_of`` is
@@ -374,7 +375,7 @@ class ReferenceLevelCodeField(serializers.CharField):
         return value.code if value is not None else ""
 
 
-class DocumentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
+class DocumentWriteSerializer(DateStatementMixin, ModelSerializer):
     """What a curator may send to create or change a document (``POST``, ``PUT``, ``PATCH``).
 
     Related records are named by their stable identifiers or codes, as the read
@@ -463,7 +464,7 @@ class DocumentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
 # -- text genealogies ---------------------------------------------------------------------------
 
 
-class GenealogyStepSerializer(serializers.ModelSerializer):
+class GenealogyStepSerializer(ModelSerializer):
     """One step of a genealogy: a text of a document, with its place in the chain.
 
     ``reference`` (``<document identifier>:<key>``) names the step in ``compare?a=&b=``.
@@ -521,7 +522,7 @@ class GenealogySpanSerializer(serializers.Serializer):
         return span_display(lineage)
 
 
-class GenealogySerializer(serializers.ModelSerializer):
+class GenealogySerializer(ModelSerializer):
     """A text genealogy: an ordered chain of texts of one instrument or clause.
 
     ``step_count`` and ``dates`` count only the steps the requester may see.

@@ -58,6 +58,9 @@ from documents.models import (
 )
 from people.models import AgentRole
 
+#: a document's vocabulary terms, prefetched as ``<name>_list`` (see ``DocumentSerializer``)
+LISTED = ("languages", "subjects", "places")
+
 
 class DocumentViewSet(WritableMixin, PartnerViewSet):
     """Documents, filtered and faceted with the site's FilterSet; curators write them."""
@@ -80,14 +83,14 @@ class DocumentViewSet(WritableMixin, PartnerViewSet):
                 "place",
             )
             .prefetch_related(
-                # languages (also read by the date display), subjects, places mentioned
-                "languages",
-                "subjects",
-                "places",
+                # languages (also read by the date display), subjects, places mentioned: as
+                # lists, for which Django makes no manager and queryset per row (a third of
+                # the prefetching's time on a page of twenty)
+                *(Prefetch(name, to_attr=f"{name}_list") for name in LISTED),
                 # typed identifiers with their scheme, only those of public copies
                 Prefetch(
                     "identifiers",
-                    self.shown(Identifier.objects.select_related("scheme")),
+                    self.shown(Identifier, "scheme"),
                     to_attr="shown_identifiers",
                 ),
             )
@@ -98,7 +101,7 @@ class DocumentViewSet(WritableMixin, PartnerViewSet):
             queryset = queryset.prefetch_related(
                 Prefetch(
                     "texts",
-                    self.shown(DocumentText.objects.select_related("language", "side")),
+                    self.shown(DocumentText, "language", "side"),
                     to_attr="shown_texts",
                 )
             )
@@ -107,7 +110,7 @@ class DocumentViewSet(WritableMixin, PartnerViewSet):
             queryset = queryset.prefetch_related(
                 Prefetch(
                     "agent_roles",
-                    self.shown(AgentRole.objects.select_related("agent")).order_by("order", "role"),
+                    self.shown(AgentRole, "agent", order_by=("order", "role")),
                     to_attr="shown_roles",
                 )
             )
@@ -116,7 +119,7 @@ class DocumentViewSet(WritableMixin, PartnerViewSet):
             queryset = queryset.prefetch_related(
                 Prefetch(
                     "copies",
-                    self.shown(Copy.objects.select_related("holder", "publication", "language")),
+                    self.shown(Copy, "holder", "publication", "language"),
                     to_attr="shown_copies",
                 )
             )
@@ -254,17 +257,13 @@ class EventViewSet(PartnerViewSet):
                 # public participants with the agent and the side for their briefs
                 Prefetch(
                     "participants",
-                    self.shown(EventParticipant.objects.select_related("agent", "side")).order_by(
-                        "order", "role"
-                    ),
+                    self.shown(EventParticipant, "agent", "side", order_by=("order", "role")),
                     to_attr="shown_participants",
                 ),
                 # public documents with the side that produced them
                 Prefetch(
                     "event_documents",
-                    self.shown(EventDocument.objects.select_related("document", "side")).order_by(
-                        "order", "relation"
-                    ),
+                    self.shown(EventDocument, "document", "side", order_by=("order", "relation")),
                     to_attr="shown_documents",
                 ),
             )
@@ -291,7 +290,7 @@ class GenealogyViewSet(PartnerViewSet):
             queryset = queryset.prefetch_related(
                 Prefetch(
                     "texts",
-                    ordered_steps(self.shown(DocumentText.objects.all())),
+                    ordered_steps(self.shown(DocumentText)),
                     to_attr="shown_steps",
                 )
             )

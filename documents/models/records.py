@@ -159,7 +159,11 @@ class Document(IdentifiedModel, DatedModel):
     def uses_japanese_era(self) -> bool:
         if self.collection_id and self.collection.repository.show_japanese_era:
             return True
-        return any(language.code == "ja" for language in self.languages.all())
+        # the partner API prefetches the languages as a list (documents.api.views.LISTED)
+        languages = getattr(self, "languages_list", None)
+        if languages is None:
+            languages = self.languages.all()
+        return any(language.code == "ja" for language in languages)
 
     @property
     def repository(self) -> Repository | None:

@@ -10,6 +10,7 @@ from archive.api.serializers import (
     DateStatementMixin,
     HtmlUrlField,
     IdentifierLinkField,
+    ModelSerializer,
     SlugReferenceField,
 )
 from archive.models import IdentifierScheme
@@ -33,7 +34,7 @@ class AgentBriefSerializer(BriefSerializer):
         fields = ["identifier", "name", "url"]
 
 
-class NameFormSerializer(serializers.ModelSerializer):
+class NameFormSerializer(ModelSerializer):
     """A name in one language and script (ISO 15924), with its scheme and reading."""
 
     language = serializers.CharField(source="language.code")
@@ -53,7 +54,7 @@ class NameFormSerializer(serializers.ModelSerializer):
         ]
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(ModelSerializer):
     organization = AgentBriefSerializer(read_only=True, allow_null=True)
     date = DateSerializer(source="*", read_only=True)
 
@@ -62,13 +63,13 @@ class PositionSerializer(serializers.ModelSerializer):
         fields = ["title", "organization", "date", "note"]
 
 
-class SchemeSerializer(serializers.ModelSerializer):
+class SchemeSerializer(ModelSerializer):
     class Meta:
         model = IdentifierScheme
         fields = ["code", "name"]
 
 
-class AuthorityIdentifierSerializer(serializers.ModelSerializer):
+class AuthorityIdentifierSerializer(ModelSerializer):
     scheme = SchemeSerializer(read_only=True)
     url = serializers.CharField(read_only=True)
 
@@ -77,7 +78,7 @@ class AuthorityIdentifierSerializer(serializers.ModelSerializer):
         fields = ["scheme", "value", "url"]
 
 
-class AgentSerializer(serializers.ModelSerializer):
+class AgentSerializer(ModelSerializer):
     url = IdentifierLinkField("api:agent-detail")
     html_url = HtmlUrlField()
     date = DateSerializer(source="*", read_only=True)
@@ -106,13 +107,13 @@ class AgentSerializer(serializers.ModelSerializer):
         ]
 
 
-class AgentRelationTypeSerializer(serializers.ModelSerializer):
+class AgentRelationTypeSerializer(ModelSerializer):
     class Meta:
         model = AgentRelationType
         fields = ["code", "label", "inverse_label", "symmetric", "category"]
 
 
-class AgentRelationSerializer(serializers.ModelSerializer):
+class AgentRelationSerializer(ModelSerializer):
     """A typed, dated, directed relation; its evidence lists only public records."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:agentrelation-detail")
@@ -143,7 +144,7 @@ class AgentRelationSerializer(serializers.ModelSerializer):
         ]
 
 
-class AgentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
+class AgentWriteSerializer(DateStatementMixin, ModelSerializer):
     """What a curator may send to create or change an agent (``POST``, ``PUT``, ``PATCH``).
 
     Name forms, positions and authority identifiers are edited in the admin for now.
@@ -171,7 +172,7 @@ class AgentWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
         ]
 
 
-class AgentRelationWriteSerializer(DateStatementMixin, serializers.ModelSerializer):
+class AgentRelationWriteSerializer(DateStatementMixin, ModelSerializer):
     """What a curator may send to create or change a relation between two agents."""
 
     source = SlugReferenceField(slug_field="identifier", queryset=Agent.objects.all())

@@ -144,6 +144,18 @@ def test_detail_representation(client: Client, world: World) -> None:
     assert [c["key"] for c in body["copies"]] == ["orig"]
 
 
+def test_japanese_era_follows_the_documents_languages(client: Client, world: World) -> None:
+    """In a repository that does not show Japanese eras, a document in Japanese still gives
+    the era year beside its date: in a list, whose languages come prefetched as a list, and
+    on its own."""
+    body = get_json(client, "/api/v1/documents/?form=t-api-letter&form=t-api-memo")
+    display = {row["identifier"]: row["date"]["display"] for row in body["results"]}
+    assert display["t-api-doc-1"] == "19 October 1956 (Showa 31)"  # Japanese
+    assert display["t-api-doc-2"] == "1955"  # Russian, same repository
+    detail = get_json(client, "/api/v1/documents/t-api-doc-1/")
+    assert detail["date"]["display"] == "19 October 1956 (Showa 31)"
+
+
 def test_lists_expand_only_on_request(client: Client, world: World) -> None:
     body = get_json(client, "/api/v1/documents/?form=t-api-letter")
     assert "texts" not in body["results"][0]
