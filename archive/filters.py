@@ -481,6 +481,10 @@ class KirokuFilterForm(forms.Form):
                 self.fields[name] = _RefusedValue("Control characters are not allowed.")
 
 
+#: each FilterSet class's form class (see ``KirokuFilterSet.get_form_class``)
+_form_classes: dict[type[django_filters.FilterSet], type[forms.Form]] = {}
+
+
 class KirokuFilterSet(django_filters.FilterSet):
     """Base FilterSet: ``q`` through ``search()``, an ordering allow-list, facet definitions."""
 
@@ -498,8 +502,18 @@ class KirokuFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
 
     def get_form_class(self) -> type[forms.Form]:
-        form_class = super().get_form_class()
-        return type(form_class.__name__, (KirokuFilterForm, form_class), {})
+        """The parameters' form class, made once per FilterSet class.
+
+        django-filter makes one per FilterSet, so per request, from a form field per filter;
+        those depend on the class alone here (no filter's field is made from the request), so
+        one class serves, and each form copies its fields as any Django form does.
+        """
+        form_class = _form_classes.get(type(self))
+        if form_class is None:
+            made = super().get_form_class()
+            form_class = type(made.__name__, (KirokuFilterForm, made), {})
+            _form_classes[type(self)] = form_class
+        return form_class
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Full text through the search backend (any script, case and diacritics folded,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -42,24 +43,37 @@ class ModelSerializer(serializers.ModelSerializer):
     DRF builds a model serializer's fields from the model's metadata (types, lengths,
     validators) each time a serializer is made: per request, once for every serializer nested
     in the response, a fifth of a document's detail response. What it builds depends on the
-    class alone, so here it is built once; each serializer gets its own copy of the fields, as
-    DRF already copies the declared ones. Subclasses choose which fields to copy
-    (:meth:`includes`), never change the fields built.
+    class alone, so here it is built once, and each serializer gets its own copies of the
+    fields. DRF copies a field by making it anew from its arguments. A read-only field that
+    holds no other field needs less: binding sets its own attributes, and reading changes
+    nothing else. That takes in a nested serializer, whose fields are made when it is first
+    used (not a list of them, which holds its child, nor a list of links), so a shallow copy
+    serves and costs a fraction as much. It relies on the fields kept here never being used
+    themselves, only copied; a test checks they stay unbound and without fields of their own.
+    Subclasses choose which fields to copy (:meth:`includes`), never change the fields built.
     """
 
     def get_fields(self) -> dict[str, serializers.Field]:
         built = _built_fields.get(type(self))
         if built is None:
-            built = _built_fields[type(self)] = super().get_fields()
-        return {name: copy.deepcopy(field) for name, field in built.items() if self.includes(name)}
+            built = _built_fields[type(self)] = [
+                (name, field, _copy_of(field)) for name, field in super().get_fields().items()
+            ]
+        return {name: copier(field) for name, field, copier in built if self.includes(name)}
 
     def includes(self, name: str) -> bool:
         """Whether this serializer (for its context) has the field ``name``."""
         return True
 
 
-#: each model serializer class's fields as DRF builds them, copied for each serializer
-_built_fields: dict[type[ModelSerializer], dict[str, serializers.Field]] = {}
+def _copy_of(field: serializers.Field) -> Callable[[serializers.Field], serializers.Field]:
+    """How to copy ``field`` for a serializer: shallow if it is read-only and holds no field."""
+    holds = any(isinstance(value, serializers.Field) for value in vars(field).values())
+    return copy.copy if field.read_only and not holds else copy.deepcopy
+
+
+#: each model serializer class's fields as DRF builds them, each with how to copy it
+_built_fields: dict[type[ModelSerializer], list[tuple[str, serializers.Field, Callable]]] = {}
 
 
 class ExpandableSerializer(ModelSerializer):

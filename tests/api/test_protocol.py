@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 
 from archive.models import Language
+from documents.filters import DocumentFilterSet
 from documents.models import Copy, Document, DocumentText
 from people.models import AgentRole
 from tests.api.conftest import World, get_json, identifiers, make_document
@@ -220,3 +222,15 @@ def test_nul_in_a_filter_is_refused_by_name(client: Client, world: World) -> Non
     response = client.get("/api/v1/collections/?repository=a%00b&date_to=1956-10")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["repository"]
+
+
+def test_one_form_class_serves_every_request_and_each_form_is_its_own() -> None:
+    """The parameters' form class is made once per FilterSet class; the forms made from it
+    share no field, so the field one request's refused value replaced is not another's."""
+    refused = DocumentFilterSet(QueryDict("role=a%00b"), queryset=Document.objects.none())
+    fine = DocumentFilterSet(QueryDict("role=author"), queryset=Document.objects.none())
+    assert type(refused.form) is type(fine.form)
+    assert not refused.form.is_valid()
+    assert list(refused.form.errors) == ["role"]
+    assert fine.form.is_valid()
+    assert refused.form.fields["role"] is not fine.form.fields["role"]

@@ -9,7 +9,7 @@ from rest_framework import serializers
 import documents.api.serializers  # noqa: F401 (every model serializer of the API is defined)
 import people.api.serializers  # noqa: F401
 from archive.api.base import related_rows
-from archive.api.serializers import ModelSerializer
+from archive.api.serializers import ModelSerializer, _built_fields
 from documents.api.serializers import DocumentSerializer
 from documents.models import Copy, DocumentText, Identifier
 from people.models import AgentRole
@@ -78,3 +78,40 @@ def test_related_rows_are_built_once_and_never_run(
         for everything in (False, True):
             assert related_rows(model, related, order_by, everything)._result_cache is None
     assert related_rows.cache_info().currsize == 8  # the same eight: nothing built anew
+
+
+def _walk(field: serializers.Field) -> list[serializers.Field]:
+    """``field`` and every field inside it: a serializer's fields, a list's child."""
+    inner = list(field.fields.values()) if isinstance(field, serializers.Serializer) else []
+    inner += [
+        v for k, v in vars(field).items() if k != "parent" and isinstance(v, serializers.Field)
+    ]
+    return [field, *(f for sub in inner for f in _walk(sub))]
+
+
+@pytest.mark.parametrize("serializer_class", _subclasses(ModelSerializer), ids=lambda c: c.__name__)
+def test_every_field_inside_is_bound_to_its_own_serializer(
+    serializer_class: type[ModelSerializer],
+) -> None:
+    """However deep (a list of briefs in a copy in a document), each field's parent chain
+    leads to the serializer it was made for, so it reads that request's context."""
+    one, other = serializer_class(context={"n": 1}), serializer_class(context={"n": 2})
+    first, second = _walk(one)[1:], _walk(other)[1:]
+    assert first
+    assert not {id(f) for f in first} & {id(f) for f in second}
+    assert all(field.root is one and field.context == {"n": 1} for field in first)
+    assert all(field.root is other for field in second)
+
+
+def test_the_fields_kept_for_copying_are_never_used(client: Client, world: World) -> None:
+    """After requests that read every kind of record, the kept fields are as DRF made them:
+    unbound, and no nested serializer among them has made its own fields (a shallow copy of
+    one that had would share them)."""
+    for url in ("/api/v1/documents/t-api-doc-1/", "/api/v1/documents/?expand=texts,agents"):
+        get_json(client, url)
+    assert _built_fields
+    for built in _built_fields.values():
+        for _name, field, _copier in built:
+            assert field.parent is None if hasattr(field, "parent") else True
+            assert not hasattr(field, "field_name") or field.field_name is None
+            assert "fields" not in vars(field)
