@@ -9,13 +9,14 @@ harvesting, exports) goes through that method.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import DateField, Expression, Q, Value
+from django.db.models import DateField, Expression, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -40,6 +41,25 @@ identifier_validator = RegexValidator(
 def sees_everything(user: Any) -> bool:
     """Whether ``user`` sees unpublished and restricted records too: curators (staff) do."""
     return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+def listed(relation: str) -> str:
+    """The attribute a record's ``relation`` is prefetched into as a plain list
+    (:func:`prefetch_listed`)."""
+    return f"{relation}_list"
+
+
+def prefetch_listed(relation: str) -> Prefetch:
+    """Prefetch ``relation`` as a plain list (:func:`listed`): Django then makes no related
+    manager and queryset per record to hold the rows, nor again to read them."""
+    return Prefetch(relation, to_attr=listed(relation))
+
+
+def related_records(record: models.Model, relation: str) -> Iterable[Any]:
+    """The records of ``record``'s many-valued ``relation``, from the list
+    :func:`prefetch_listed` left if it ran, else from the relation itself."""
+    prefetched = getattr(record, listed(relation), None)
+    return getattr(record, relation).all() if prefetched is None else prefetched
 
 
 class PublishableQuerySet(models.QuerySet):

@@ -22,6 +22,7 @@ from archive.api.serializers import (
     SlugReferenceField,
 )
 from archive.models import Collection, Language, ReferenceLevel
+from archive.models.base import listed
 from archive.references import format_reference
 from documents.api.briefs import (
     DocumentBriefSerializer,
@@ -122,15 +123,15 @@ class DocumentSerializer(ExpandableSerializer):
     html_url = HtmlUrlField()
     form = DocumentTypeSerializer(source="document_type", read_only=True)
     date = DateSerializer(source="*", read_only=True)
-    languages = LanguageSerializer(source="languages_list", many=True, read_only=True)
+    languages = LanguageSerializer(source=listed("languages"), many=True, read_only=True)
     reference = serializers.SerializerMethodField()
     collection = CollectionBriefSerializer(read_only=True, allow_null=True)
     repository = RepositoryBriefSerializer(
         source="collection.repository", read_only=True, allow_null=True
     )
     place = PlaceBriefSerializer(read_only=True, allow_null=True)
-    subjects = SubjectBriefSerializer(source="subjects_list", many=True, read_only=True)
-    places = PlaceBriefSerializer(source="places_list", many=True, read_only=True)
+    subjects = SubjectBriefSerializer(source=listed("subjects"), many=True, read_only=True)
+    places = PlaceBriefSerializer(source=listed("places"), many=True, read_only=True)
     identifiers = IdentifierSerializer(source="shown_identifiers", many=True, read_only=True)
     license_url = LinkField()
     modified = serializers.DateTimeField(source="updated_at")

@@ -21,7 +21,7 @@ from archive.models import (
     ReferenceLevel,
     Repository,
 )
-from archive.models.base import sort_date
+from archive.models.base import related_records, sort_date
 from archive.references import format_reference
 
 
@@ -159,11 +159,7 @@ class Document(IdentifiedModel, DatedModel):
     def uses_japanese_era(self) -> bool:
         if self.collection_id and self.collection.repository.show_japanese_era:
             return True
-        # the partner API prefetches the languages as a list (documents.api.views.LISTED)
-        languages = getattr(self, "languages_list", None)
-        if languages is None:
-            languages = self.languages.all()
-        return any(language.code == "ja" for language in languages)
+        return any(language.code == "ja" for language in related_records(self, "languages"))
 
     @property
     def repository(self) -> Repository | None:
