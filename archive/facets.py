@@ -21,8 +21,10 @@ from django.db.models import Case, Count, F, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
 
+from archive import facet_tallies
 from archive.catalogue_cache import cached_each, class_key, params_key
 from archive.filters import Facet, KirokuFilterSet
+from archive.models import FacetTally
 
 #: the most values returned per facet (largest counts first)
 FACET_LIMIT = 100
@@ -63,10 +65,15 @@ def facet_counts(
         raise UnknownFacet(unknown, sorted(filterset_class.facets))
     counted_under = {name: _own_filter_removed(filterset_class, params, name) for name in names}
     passes = _shared_passes(filterset_class, names, counted_under, queryset, request)
+    # facets counted under no filter over every public record: their kept counts
+    plain = [name for name in names if name not in passes and not counted_under[name]]
+    kept = KeptCounts(filterset_class, plain) if shared == "public" else None
 
     def count(name: str) -> list[dict[str, Any]]:
         if name in passes:
             return passes[name].counts[name]
+        if kept is not None and (counts := kept.counts(name)) is not None:
+            return counts
         return _count(filterset_class, counted_under[name], name, queryset, request)
 
     if shared is None:
@@ -84,6 +91,71 @@ def facet_counts(
             for name in names
         }
     )
+
+
+class KeptCounts:
+    """A FilterSet's facet counts over every public record, read from the tallies kept as
+    records change (:mod:`archive.facet_tallies`) instead of grouping the records.
+
+    Two queries for all the facets a page asks for: the largest tallies of each (with the
+    marker that says they are complete), then the identifiers and labels of the records they
+    name. Only where more values than are shown tie at the last place shown, or many of the
+    largest name nothing shown, are further tallies read, a facet at a time."""
+
+    #: tallies read per facet at a time, largest first
+    CHUNK = 2 * FACET_LIMIT
+
+    def __init__(self, filterset_class: type[KirokuFilterSet], names: list[str]) -> None:
+        self.kind = filterset_class.search_kind
+        kept = facet_tallies.filterset_for(self.kind) is filterset_class
+        self.facets = facet_tallies.kept_facets(filterset_class) if kept else {}
+        self.names = [name for name in names if name in self.facets]
+
+    @cached_property
+    def _first(self) -> dict[str, list[dict[str, Any]]] | None:
+        """The counts of every facet in :attr:`names`; ``None`` if the tallies are not
+        complete."""
+        first = facet_tallies.first_tallies(self.kind, self.names, self.CHUNK)
+        if first is None:
+            return None
+        shown = facet_tallies.resolve(
+            self.facets, {name: [key for key, _ in rows] for name, rows in first.items()}
+        )
+        return {name: self._counts(name, first[name], shown[name]) for name in self.names}
+
+    def counts(self, name: str) -> list[dict[str, Any]] | None:
+        """The facet's kept counts; ``None`` if they are not kept or not complete (every facet's
+        are read the first time)."""
+        if name not in self.names or self._first is None:
+            return None
+        return self._first[name]
+
+    def _counts(
+        self, name: str, chunk: list[tuple[str, int]], shown: dict[str, tuple[Any, Any]]
+    ) -> list[dict[str, Any]]:
+        """The facet's counts as :func:`_count` gives them: largest first, then by value, at
+        most :data:`FACET_LIMIT`. Tallies are read largest first until no later one can place
+        (those naming nothing shown are passed over), so ties at the limit are broken by value
+        as the grouped query breaks them."""
+        kept = self.facets[name]
+        tallies = (
+            FacetTally.objects.filter(kind=self.kind, facet=name, records__gt=0)
+            .order_by("-records", "pk")
+            .values_list("value", "records")
+        )
+        found: list[tuple[Any, Any, int]] = []
+        start = 0
+        while True:
+            found += [(*shown[key], records) for key, records in chunk if key in shown]
+            start += len(chunk)
+            if len(chunk) < self.CHUNK:
+                break
+            if len(found) >= FACET_LIMIT and chunk[-1][1] < found[FACET_LIMIT - 1][2]:
+                break
+            chunk = list(tallies[start : start + self.CHUNK])
+            shown = facet_tallies.resolve(self.facets, {name: [key for key, _ in chunk]})[name]
+        found.sort(key=lambda row: (-row[2], row[0]))
+        return _listed(kept.facet, found)
 
 
 def _own_filter_removed(

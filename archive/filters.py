@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -323,6 +323,10 @@ class Facet:
     #: counts the filtered rows itself, for a facet no single grouping expresses: takes the
     #: rows, returns ``{value, label, count}`` rows (one query, largest counts first)
     counter: Callable[[QuerySet, int], Any] | None = None
+    #: with a ``counter``, each record's values: takes the rows, returns ``(pk, value, label)``
+    #: for every value of every row (``label`` ``None`` where ``display`` gives it), from which
+    #: the unfiltered counts are kept as records change (:mod:`archive.facet_tallies`)
+    members: Callable[[QuerySet], Iterable[tuple[int, Any, Any]]] | None = None
     #: whether a record can meet the same value twice on the way (an agent in two roles), so
     #: records must be counted DISTINCT; ``False`` for a unique pair (a many-to-many table).
     #: By default: only when the path crosses a many-valued relation
@@ -351,7 +355,9 @@ class Facet:
         return not any(_crosses_many(model, path) for path in paths)
 
     def label_for(self, value: Any, label: Any = None) -> str:
-        if self.label:
+        """A value's label: read from ``label``'s path, or given by a ``counter`` with the
+        value (``members``), or made by ``display``, or the value itself."""
+        if self.label or (self.counter is not None and label is not None):
             return str(label)
         if self.display is not None:
             return str(self.display(value))

@@ -107,6 +107,16 @@ def count_places(rows: QuerySet, limit: int) -> list[dict[str, Any]]:
         ]
 
 
+def place_members(rows: QuerySet) -> set[tuple[int, str, str]]:
+    """Each document's places, written there or mentioning it, as ``count_places`` counts
+    them: ``(document pk, place identifier, place name)``, each pair once."""
+    written = rows.filter(place__isnull=False).values_list("pk", "place__identifier", "place__name")
+    mentioned = Document.places.through.objects.filter(document__in=rows.values("pk")).values_list(
+        "document_id", "place__identifier", "place__name"
+    )
+    return {*written, *mentioned}
+
+
 def has_facet(name: str, related: QuerySet) -> Facet:
     """A yes/no facet: whether the document has one of ``related`` (a public text or file).
 
@@ -142,7 +152,20 @@ def has_facet(name: str, related: QuerySet) -> Facet:
             if count
         ]
 
-    return Facet(f"facet_{name}", excludes=(name,), counter=counter)
+    def members(rows: QuerySet) -> list[tuple[int, bool, None]]:
+        ids = list(rows.values_list("pk", flat=True))
+        having = set(
+            related.order_by().filter(document_id__in=ids).values_list("document_id", flat=True)
+        )
+        return [(pk, pk in having, None) for pk in ids]
+
+    return Facet(
+        f"facet_{name}",
+        excludes=(name,),
+        counter=counter,
+        members=members,
+        display=yes_no_label,
+    )
 
 
 #: the parameters of the date facet (years, decades and the from–to range)
@@ -186,7 +209,9 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         "subject": Facet(
             "subjects__identifier", "subjects__name", excludes=("subject",), distinct=False
         ),
-        "place": Facet("identifier", excludes=("place",), counter=count_places),
+        "place": Facet(
+            "identifier", excludes=("place",), counter=count_places, members=place_members
+        ),
         "agent": Facet(
             "agent_roles__agent__identifier",
             "agent_roles__agent__name",

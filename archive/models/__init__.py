@@ -21,7 +21,7 @@ from archive.models.holdings import (
     RepositoryKind,
 )
 from archive.models.identifiers import RetiredIdentifier
-from archive.models.search import SearchEntry, SearchKind
+from archive.models.search import FacetTally, RecordFacets, SearchEntry, SearchKind
 
 __all__ = [
     "CatalogueVersion",
@@ -29,6 +29,7 @@ __all__ = [
     "Collection",
     "CustodyStatus",
     "DatedModel",
+    "FacetTally",
     "IdentifiedManager",
     "IdentifiedModel",
     "IdentifierScheme",
@@ -37,6 +38,7 @@ __all__ = [
     "PublicationStatus",
     "Publishable",
     "PublishableQuerySet",
+    "RecordFacets",
     "ReferenceLevel",
     "Repository",
     "RepositoryKind",

@@ -58,3 +58,55 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RecordFacets(models.Model):
+    """The facet values of one public record, as last counted into :class:`FacetTally`.
+
+    Written beside the record's search entry whenever the entry is (records of the kinds whose
+    facet counts are kept, :mod:`archive.facet_tallies`), so that rewriting a record can take
+    its old values back out of the tallies before adding its new ones. ``values`` holds one
+    ``facet<TAB>value`` line per value, the value as the tallies key it.
+    """
+
+    kind = models.CharField("kind", max_length=12, choices=SearchKind.choices)
+    object_id = models.BigIntegerField("record id")
+    values = models.TextField("facet values", blank=True)
+
+    class Meta:
+        verbose_name = "facet values of a record"
+        verbose_name_plural = "facet values of records"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="recordfacets_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
+class FacetTally(models.Model):
+    """How many public records of a kind have one value of one facet, kept as they change.
+
+    The unfiltered browse page's facet counts, read instead of grouping every public record
+    (:mod:`archive.facet_tallies`). The row with an empty ``facet`` and ``value`` counts the
+    records themselves; it exists only while the tallies of its kind are complete, so an
+    archive indexed before tallies were kept is counted the slow way until they are.
+    """
+
+    kind = models.CharField("kind", max_length=12, choices=SearchKind.choices)
+    facet = models.CharField("facet", max_length=40, blank=True)
+    value = models.TextField("value (JSON)", blank=True)
+    records = models.IntegerField("records", default=0)
+
+    class Meta:
+        verbose_name = "facet tally"
+        verbose_name_plural = "facet tallies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "facet", "value"], name="facettally_unique_value"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "facet", "-records"], name="facettally_largest")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.facet}={self.value}: {self.records}"

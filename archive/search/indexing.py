@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from archive import facet_tallies
 from archive.bulk import BulkTable, collector_paused
 from archive.models import Collection, SearchEntry, SearchKind
 from archive.models.base import Publishable
@@ -54,8 +55,11 @@ def _lines(*values: str) -> str:
 
 
 #: an entry as written: :class:`SearchEntry`'s field values by attribute name (a row for
-#: :class:`BulkTable`, lighter to make by the thousand than a model instance)
+#: :class:`BulkTable`, lighter to make by the thousand than a model instance); for a kind
+#: whose facet counts are kept, also the record's facet values under :data:`FACETS`
 Entry = dict[str, Any]
+#: the key of an entry's facet values (``facet<TAB>key`` lines, :mod:`archive.facet_tallies`)
+FACETS = "facets"
 
 
 def _entry(kind: str, pk: int, identifier: str, title: str, body: str, extra: str = "") -> Entry:
@@ -374,14 +378,28 @@ def build(kind: str, ids: Sequence[int]) -> list[Entry]:
     while another process writes). Everything else calls :func:`reindex`.
     """
     builder = BUILDERS[kind]
-    return [entry for chunk in _chunks(ids) for entry in builder(chunk)]
+    entries = []
+    for chunk in _chunks(ids):
+        built = builder(chunk)
+        if kind in facet_tallies.KEPT:
+            values = facet_tallies.record_values(kind, [entry["object_id"] for entry in built])
+            for entry in built:
+                entry[FACETS] = values[entry["object_id"]]
+        entries += built
+    return entries
 
 
 def replace(kind: str, ids: Sequence[int], entries: list[Entry]) -> None:
-    """Write ``entries`` in place of every entry of the records ``ids`` of ``kind``."""
+    """Write ``entries`` in place of every entry of the records ``ids`` of ``kind``, and move
+    the kind's facet tallies from what was counted for ``ids`` to what the entries carry."""
+    kept = kind in facet_tallies.KEPT
+    facets = {entry["object_id"]: entry[FACETS] for entry in entries} if kept else {}
     with transaction.atomic():
         for chunk in _chunks(ids):
             SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
+            if kept:
+                found = {pk: facets[pk] for pk in chunk if pk in facets}
+                facet_tallies.replace(kind, chunk, found)
         _insert(entries)
 
 
@@ -421,7 +439,10 @@ def remove(kind: str, ids: Iterable[int]) -> None:
     """Drop the entries of deleted records."""
     if _suspended.get():
         return
-    SearchEntry.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+    ids = list(ids)
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind=kind, object_id__in=ids).delete()
+        facet_tallies.remove(kind, ids)
 
 
 @contextmanager
@@ -477,5 +498,7 @@ def rebuild(kinds: Iterable[str] | None = None) -> dict[str, int]:
                 _insert(entries)
                 written += len(entries)
             counts[kind] = written
+            if kind in facet_tallies.KEPT:
+                facet_tallies.recount(kind, public_ids(kind))
         backend.after_rebuild()
     return counts

@@ -22,13 +22,16 @@ from django.db.models.signals import (
     post_migrate,
     post_save,
     pre_delete,
+    pre_save,
 )
 from django.dispatch import receiver
 
+from archive import facet_tallies
 from archive.importers import records_imported
-from archive.models import Collection, SearchEntry, SearchKind
-from archive.search.indexing import rebuild, reindex, reindex_agents, remove
+from archive.models import Collection, FacetTally, SearchEntry, SearchKind
+from archive.search.indexing import public_ids, rebuild, reindex, reindex_agents, remove
 from documents.models import (
+    DigitalObject,
     Document,
     DocumentText,
     Place,
@@ -59,6 +62,7 @@ def document_deleted(sender: type, instance: Document, **kwargs: Any) -> None:
 def collection_saved(sender: type, instance: Collection, raw: bool = False, **kw: Any) -> None:
     if not raw:
         reindex(SearchKind.COLLECTION, [instance.pk])
+        _repository_moved(instance)
 
 
 @receiver(post_delete, sender=Collection, dispatch_uid=UID + "collection-delete")
@@ -182,6 +186,40 @@ m2m_changed.connect(
 m2m_changed.connect(
     _documents_m2m_changed, sender=Document.places.through, dispatch_uid=UID + "places"
 )
+# a document's languages are not in its entry, but they are one of its kept facet values
+m2m_changed.connect(
+    _documents_m2m_changed, sender=Document.languages.through, dispatch_uid=UID + "languages"
+)
+
+
+# Facet values a document's entry does not show: its files, and its unit's repository
+
+
+@receiver(post_save, sender=DigitalObject, dispatch_uid=UID + "file-save")
+@receiver(post_delete, sender=DigitalObject, dispatch_uid=UID + "file-delete")
+def file_changed(sender: type, instance: DigitalObject, raw: bool = False, **kw: Any) -> None:
+    if not raw:
+        reindex(SearchKind.DOCUMENT, [instance.document_id])
+
+
+@receiver(pre_save, sender=Collection, dispatch_uid=UID + "collection-pre-save")
+def collection_saving(sender: type, instance: Collection, raw: bool = False, **kw: Any) -> None:
+    before = Collection.objects.filter(pk=instance.pk).values_list("repository_id", flat=True)
+    instance._search_repository = (  # type: ignore[attr-defined]
+        None if raw or instance.pk is None else before.first()
+    )
+
+
+def _repository_moved(instance: Collection) -> None:
+    """A unit moved to another repository: its documents' repository facet value changed."""
+    before = getattr(instance, "_search_repository", None)
+    if before is not None and before != instance.repository_id:
+        reindex(
+            SearchKind.DOCUMENT,
+            Document.objects.filter(Document.public_q(), collection=instance).values_list(
+                "pk", flat=True
+            ),
+        )
 
 
 @receiver(post_migrate, dispatch_uid=UID + "migrate")
@@ -191,14 +229,19 @@ def index_an_unindexed_archive(
     """Build the index after ``migrate`` if the archive has public records but no index yet.
 
     An archive created before search existed gets its index on its next ``migrate``; later
-    migrations find the index there and cost one query.
+    migrations find the index there and cost one query. An archive indexed before facet
+    tallies were kept gets them counted (:func:`archive.facet_tallies.recount`) the same way.
     """
     if app_config.label != "archive" or using != "default":
         return
-    connection = connections[using]
-    if SearchEntry._meta.db_table not in connection.introspection.table_names():
+    tables = connections[using].introspection.table_names()
+    if SearchEntry._meta.db_table not in tables:
         return  # migrated backwards past the index
     if SearchEntry.objects.exists():
+        if FacetTally._meta.db_table in tables:
+            for kind in facet_tallies.KEPT:
+                if not facet_tallies.complete(kind):
+                    facet_tallies.recount(kind, public_ids(kind))
         return
     if Document.objects.public().exists() or Agent.objects.public().exists():
         rebuild()

@@ -189,7 +189,9 @@ def test_query_count_does_not_grow_with_page_size(
     url = f"/api/v1/{endpoint}/?{query}"
     with django_assert_num_queries(expected := _count(client, url + "&page_size=3")):
         body = get_json(client, url + "&page_size=20")
-    assert expected <= 13  # with the catalogue version, the key of a public response
+    # with the catalogue version, the key of a public response; the form facet, counted under
+    # no filter, reads its kept tallies and the forms they name
+    assert expected <= 15
     if endpoint == "documents":
         assert len(body["results"]) == 20
 

@@ -1,0 +1,313 @@
+"""Facet counts kept as records change, so the unfiltered browse page groups nothing.
+
+Counting every public document by each facet takes seconds at a million documents (the agents
+and their roles alone, grouping some four million links), and the catalogue cache keeps the
+result only until the next change. The counts of the unfiltered page are therefore kept in
+:class:`~archive.models.FacetTally`, one row per facet value, moved by the difference each time
+a record is written:
+
+* **Which records**: those of the kinds in :data:`KEPT`, whose FilterSet defines the facets.
+  Their values are worked out from the FilterSet's own :class:`~archive.filters.Facet`
+  definitions (the same paths, restrictions and annotations the grouped queries use), so a
+  kept count is by construction the count the query would give.
+* **When**: beside the record's search entry (:mod:`archive.search.indexing`), which is
+  rewritten whenever the record or anything in it changes and exists only for a public record.
+  The values last counted for each record are stored (:class:`~archive.models.RecordFacets`),
+  so a rewrite takes the old ones out and adds the new; a record that stops being public takes
+  its values out. Everything that changes a value re-indexes the record
+  (:mod:`archive.search.signals`).
+* **What is resolved when read**: a value that is another record (a repository, an agent, a
+  language) is kept as that record's primary key, and its identifier and label are read with
+  the counts: a renamed or re-identified agent needs no recount, and where the facet shows only
+  public records of that kind (the repository facet shows public repositories), the rule is
+  applied when reading, so publishing or withdrawing a repository moves no count either.
+* **Complete or not**: the tallies of a kind are read only while their marker row exists
+  (``facet`` and ``value`` empty, ``records`` the number of records counted). A new archive
+  starts with it; an archive indexed before tallies were kept gets it from :func:`recount`,
+  which ``migrate`` runs once, and until then its pages count the slow way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from django.db import connections, router, transaction
+from django.db.models import CharField, F, Model, QuerySet, Value
+from django.utils.module_loading import import_string
+
+from archive.bulk import BulkTable
+from archive.models import FacetTally, RecordFacets, SearchKind
+from archive.models.base import Publishable
+
+if TYPE_CHECKING:
+    from archive.filters import Facet, KirokuFilterSet
+
+#: the kinds of record whose facet counts are kept, and the FilterSet that defines the facets
+KEPT: dict[str, str] = {SearchKind.DOCUMENT: "documents.filters.DocumentFilterSet"}
+#: the marker row's facet and value (see the module docstring)
+MARKER = ("", "")
+#: rows per statement when moving tallies (four parameters each, under SQLite's limit)
+STATEMENT_ROWS = 250
+
+
+@cache
+def filterset_for(kind: str) -> type[KirokuFilterSet] | None:
+    """The FilterSet whose facets are kept for records of ``kind`` (``None``: not kept)."""
+    return import_string(KEPT[kind]) if kind in KEPT else None
+
+
+@dataclass(frozen=True)
+class KeptFacet:
+    """How one facet's values are kept: as the primary key of the record they name (``model``
+    reached through ``relation``), or as the value and label themselves."""
+
+    name: str
+    facet: Facet
+    model: type[Model] | None = None
+    relation: str | None = None
+    #: apply the facet's restriction when reading (``model``'s public rule), not when counting
+    public_at_read: bool = False
+
+    def members(self, rows: QuerySet) -> Iterator[tuple[int, str]]:
+        """``(pk, key)`` for every value of every record in ``rows``; keys are JSON lists."""
+        facet = self.facet
+        if facet.members is not None:
+            for pk, value, label in facet.members(rows):
+                if value not in (None, ""):
+                    yield pk, json.dumps([value] if label is None else [value, label])
+            return
+        if not self.public_at_read:
+            rows = rows.filter(facet.restrict)
+        if facet.annotate:
+            rows = rows.annotate(**facet.annotate)
+        if self.relation is not None:
+            columns = [self.relation]
+        else:
+            columns = [facet.value, *([facet.label] if facet.label else [])]
+        for pk, *values in rows.values_list("pk", *columns):
+            if values[0] not in (None, ""):
+                yield pk, json.dumps(values)
+
+    def shown(self, keys: Sequence[str]) -> QuerySet | dict[str, tuple[Any, Any]]:
+        """What ``keys`` show: ``{key: (value, label)}`` for values kept as themselves; for
+        values that are records, the query for ``(facet, pk, identifier, label)`` of those
+        shown (a deleted record, or one the facet's rule hides, is not), which
+        :func:`resolve` runs together with the other facets'."""
+        if self.model is None:
+            return {key: _value_and_label(json.loads(key)) for key in keys}
+        related = self.model._default_manager.filter(pk__in=[json.loads(key)[0] for key in keys])
+        if self.public_at_read:
+            related = related.filter(self.model.public_q())  # type: ignore[attr-defined]
+        value_field = self.facet.value.rsplit("__", 1)[-1]
+        label_field = self.facet.label.rsplit("__", 1)[-1] if self.facet.label else value_field
+        return related.order_by().values_list(
+            Value(self.name, output_field=CharField()), "pk", value_field, label_field
+        )
+
+
+def resolve(kept: dict[str, KeptFacet], keys: dict[str, Sequence[str]]) -> dict[str, dict]:
+    """``{facet: {key: (value, label)}}`` for the ``keys`` of each facet that show something:
+    the records they name read in one query (a ``UNION ALL`` of one ``SELECT`` per facet)."""
+    resolved: dict[str, dict[str, tuple[Any, Any]]] = {name: {} for name in keys}
+    queries = []
+    for name, facet_keys in keys.items():
+        shown = kept[name].shown(facet_keys) if facet_keys else {}
+        if isinstance(shown, dict):
+            resolved[name] = shown
+        else:
+            queries.append(shown)
+    if queries:
+        rows = queries[0].union(*queries[1:], all=True).order_by() if queries[1:] else queries[0]
+        for name, pk, value, label in rows:
+            resolved[name][json.dumps([pk])] = (value, label)
+    return resolved
+
+
+def first_tallies(
+    kind: str, names: Sequence[str], size: int
+) -> dict[str, list[tuple[str, int]]] | None:
+    """The ``size`` largest tallies of each facet in ``names``, largest first, read in one
+    statement; ``None`` if the tallies of ``kind`` are not complete (no marker row)."""
+    connection = connections[router.db_for_read(FacetTally)]
+    qn = connection.ops.quote_name
+    table = qn(FacetTally._meta.db_table)
+    kind_, facet, value, records = (qn(c) for c in ("kind", "facet", "value", "records"))
+    select = f"SELECT {facet}, {value}, {records} FROM {table} WHERE {kind_} = %s"  # nosec B608
+    parts = [f"SELECT * FROM ({select} AND {facet} = '' AND {value} = '') AS marker"]
+    params: list[Any] = [kind]
+    for number, name in enumerate(names):
+        parts.append(
+            f"SELECT * FROM ({select} AND {facet} = %s AND {records} > 0"
+            f" ORDER BY {records} DESC, {qn('id')} LIMIT %s) AS f{number}"
+        )
+        params += [kind, name, size]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    if not any(row[0] == "" for row in rows):
+        return None
+    found: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
+    for name, key, count in sorted(rows, key=lambda row: -row[2]):
+        if name:
+            found[name].append((key, count))
+    return found
+
+
+def _value_and_label(key: list[Any]) -> tuple[Any, Any]:
+    return key[0], key[1] if len(key) > 1 else None
+
+
+@cache
+def kept_facets(filterset_class: type[KirokuFilterSet]) -> dict[str, KeptFacet]:
+    """The facets of ``filterset_class`` whose counts can be kept, by name: every facet grouped
+    by a path, and those with a ``counter`` that also say each record's values (``members``)."""
+    model = filterset_class._meta.model
+    kept = {}
+    for name, facet in filterset_class.facets.items():
+        if facet.counter is not None:
+            if facet.members is not None:
+                kept[name] = KeptFacet(name, facet)
+            continue
+        kept[name] = _path_facet(model, name, facet)
+    return kept
+
+
+def _path_facet(model: type[Model], name: str, facet: Facet) -> KeptFacet:
+    """A facet grouped by a path: kept by the primary key of the record the path ends in when
+    its value is that record's unique key (an identifier, a code) and its label, if any, is
+    read from the same record; otherwise by the value itself."""
+    *relations, column = facet.value.split("__")
+    if not relations or facet.annotate:
+        return KeptFacet(name, facet)
+    related: Any = model
+    for part in relations:
+        related = related._meta.get_field(part).related_model
+        if related is None:
+            return KeptFacet(name, facet)
+    relation = "__".join(relations)
+    same_record = facet.label is None or facet.label.startswith(relation + "__")
+    if not (related._meta.get_field(column).unique and same_record):
+        return KeptFacet(name, facet)
+    public_at_read = issubclass(related, Publishable) and facet.restrict == related.public_q(
+        relation + "__"
+    )
+    return KeptFacet(name, facet, related, relation, public_at_read)
+
+
+def record_values(kind: str, ids: Sequence[int]) -> dict[int, set[str]]:
+    """Each record's kept facet values, as ``facet<TAB>key`` lines (a query per facet, two
+    for a place); ``ids`` are public records, each given a set, empty if it has no value."""
+    filterset_class = filterset_for(kind)
+    values: dict[int, set[str]] = {pk: set() for pk in ids}
+    if filterset_class is None or not ids:
+        return values
+    rows = filterset_class._meta.model._default_manager.filter(pk__in=ids).order_by()
+    for kept in kept_facets(filterset_class).values():
+        for pk, key in kept.members(rows):
+            values[pk].add(f"{kept.name}\t{key}")
+    return values
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n") if text else []
+
+
+def replace(kind: str, ids: Sequence[int], values: dict[int, set[str]]) -> None:
+    """Count ``values`` (the public records among ``ids``) in place of what was counted for
+    ``ids`` before; a record of ``ids`` without values is no longer counted."""
+    if kind not in KEPT or not ids:
+        return
+    with transaction.atomic():
+        stored = RecordFacets.objects.filter(kind=kind, object_id__in=ids)
+        delta: Counter[str] = Counter()
+        removed = 0
+        for text in stored.values_list("values", flat=True):
+            delta.subtract(_lines(text))
+            removed += 1
+        stored.delete()
+        for lines in values.values():
+            delta.update(lines)
+        _store(kind, values)
+        _move(kind, delta, len(values) - removed)
+
+
+def _store(kind: str, values: dict[int, set[str]]) -> None:
+    BulkTable(RecordFacets, None).insert(
+        [
+            {"kind": kind, "object_id": pk, "values": "\n".join(sorted(lines))}
+            for pk, lines in values.items()
+        ]
+    )
+
+
+def remove(kind: str, ids: Sequence[int]) -> None:
+    """Stop counting the records ``ids`` (deleted, or no longer public)."""
+    replace(kind, ids, {})
+
+
+def _move(kind: str, delta: Counter[str], records: int) -> None:
+    """Add ``delta`` to the tallies (new values get a row) and ``records`` to the marker.
+
+    Rows are written in one order (sorted), so two transactions moving the same tallies on
+    PostgreSQL wait for each other rather than deadlock. The marker is only updated, never
+    created: tallies become complete only by :func:`recount`."""
+    rows = sorted(
+        (facet, value, change)
+        for line, change in delta.items()
+        if change
+        for facet, value in [line.split("\t", 1)]
+    )
+    connection = connections[router.db_for_write(FacetTally)]
+    qn = connection.ops.quote_name
+    table = qn(FacetTally._meta.db_table)
+    columns = ", ".join(qn(column) for column in ("kind", "facet", "value", "records"))
+    records_column = qn("records")
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), STATEMENT_ROWS):
+            chunk = rows[start : start + STATEMENT_ROWS]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "  # nosec B608 (names from metadata)
+                + ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                + f" ON CONFLICT ({qn('kind')}, {qn('facet')}, {qn('value')}) DO UPDATE"
+                f" SET {records_column} = {table}.{records_column} + EXCLUDED.{records_column}",
+                [part for facet, value, change in chunk for part in (kind, facet, value, change)],
+            )
+    if records:
+        FacetTally.objects.filter(kind=kind, facet=MARKER[0], value=MARKER[1]).update(
+            records=F("records") + records
+        )
+
+
+def recount(kind: str, ids: Iterable[int], batch: int = 500) -> int:
+    """Count the records ``ids`` (every public record of ``kind``) from scratch and mark the
+    tallies complete; returns the number of records counted."""
+    ids = list(ids)
+    with transaction.atomic():
+        RecordFacets.objects.filter(kind=kind).delete()
+        FacetTally.objects.filter(kind=kind).delete()
+        totals: Counter[str] = Counter()
+        for start in range(0, len(ids), batch):
+            values = record_values(kind, ids[start : start + batch])
+            for lines in values.values():
+                totals.update(lines)
+            _store(kind, values)
+        FacetTally.objects.bulk_create(
+            [
+                FacetTally(kind=kind, facet=facet, value=value, records=records)
+                for line, records in sorted(totals.items())
+                for facet, value in [line.split("\t", 1)]
+            ],
+            batch_size=STATEMENT_ROWS,
+        )
+        FacetTally.objects.create(kind=kind, facet=MARKER[0], value=MARKER[1], records=len(ids))
+    return len(ids)
+
+
+def complete(kind: str) -> bool:
+    """Whether the tallies of ``kind`` may be read (their marker exists)."""
+    return FacetTally.objects.filter(kind=kind, facet=MARKER[0], value=MARKER[1]).exists()
