@@ -138,13 +138,12 @@ def first_tallies(
     table = qn(FacetTally._meta.db_table)
     kind_, facet, value, records = (qn(c) for c in ("kind", "facet", "value", "records"))
     select = f"SELECT {facet}, {value}, {records} FROM {table} WHERE {kind_} = %s"  # nosec B608
-    parts = [f"SELECT * FROM ({select} AND {facet} = '' AND {value} = '') AS marker"]
+    marker = f"{select} AND {facet} = '' AND {value} = ''"
+    largest = f"{select} AND {facet} = %s AND {records} > 0 ORDER BY {records} DESC, {qn('id')}"
+    parts = [f"SELECT * FROM ({marker}) AS marker"]  # nosec B608 (names from metadata)
     params: list[Any] = [kind]
     for number, name in enumerate(names):
-        parts.append(
-            f"SELECT * FROM ({select} AND {facet} = %s AND {records} > 0"
-            f" ORDER BY {records} DESC, {qn('id')} LIMIT %s) AS f{number}"
-        )
+        parts.append(f"SELECT * FROM ({largest} LIMIT %s) AS f{number}")  # nosec B608
         params += [kind, name, size]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
@@ -267,14 +266,17 @@ def _move(kind: str, delta: Counter[str], records: int) -> None:
     table = qn(FacetTally._meta.db_table)
     columns = ", ".join(qn(column) for column in ("kind", "facet", "value", "records"))
     records_column = qn("records")
+    key = ", ".join(qn(column) for column in ("kind", "facet", "value"))
+    upsert = (
+        f"ON CONFLICT ({key}) DO UPDATE"  # nosec B608 (names from metadata)
+        f" SET {records_column} = {table}.{records_column} + EXCLUDED.{records_column}"
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), STATEMENT_ROWS):
             chunk = rows[start : start + STATEMENT_ROWS]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES "  # nosec B608 (names from metadata)
-                + ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-                + f" ON CONFLICT ({qn('kind')}, {qn('facet')}, {qn('value')}) DO UPDATE"
-                f" SET {records_column} = {table}.{records_column} + EXCLUDED.{records_column}",
+                f"INSERT INTO {table} ({columns}) VALUES {values} {upsert}",  # nosec B608
                 [part for facet, value, change in chunk for part in (kind, facet, value, change)],
             )
     if records:
