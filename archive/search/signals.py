@@ -104,16 +104,17 @@ def agent_deleted(sender: type, instance: Agent, **kwargs: Any) -> None:
 # Parts of records
 
 
+# a document's texts and agents are in its entry; its files are not, but they are kept facet
+# values (has a digital object)
 @receiver(post_save, sender=DocumentText, dispatch_uid=UID + "text-save")
 @receiver(post_delete, sender=DocumentText, dispatch_uid=UID + "text-delete")
-def text_changed(sender: type, instance: DocumentText, raw: bool = False, **kw: Any) -> None:
-    if not raw:
-        reindex(SearchKind.DOCUMENT, [instance.document_id])
-
-
 @receiver(post_save, sender=AgentRole, dispatch_uid=UID + "role-save")
 @receiver(post_delete, sender=AgentRole, dispatch_uid=UID + "role-delete")
-def role_changed(sender: type, instance: AgentRole, raw: bool = False, **kwargs: Any) -> None:
+@receiver(post_save, sender=DigitalObject, dispatch_uid=UID + "file-save")
+@receiver(post_delete, sender=DigitalObject, dispatch_uid=UID + "file-delete")
+def document_part_changed(
+    sender: type, instance: DocumentText | AgentRole | DigitalObject, raw: bool = False, **kw: Any
+) -> None:
     if not raw:
         reindex(SearchKind.DOCUMENT, [instance.document_id])
 
@@ -192,14 +193,7 @@ m2m_changed.connect(
 )
 
 
-# Facet values a document's entry does not show: its files, and its unit's repository
-
-
-@receiver(post_save, sender=DigitalObject, dispatch_uid=UID + "file-save")
-@receiver(post_delete, sender=DigitalObject, dispatch_uid=UID + "file-delete")
-def file_changed(sender: type, instance: DigitalObject, raw: bool = False, **kw: Any) -> None:
-    if not raw:
-        reindex(SearchKind.DOCUMENT, [instance.document_id])
+# A facet value a document's entry does not show: its unit's repository
 
 
 @receiver(pre_save, sender=Collection, dispatch_uid=UID + "collection-pre-save")
