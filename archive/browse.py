@@ -31,7 +31,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from archive.catalogue_cache import cached, class_key, params_key, public_scope
-from archive.facets import facet_counts
+from archive.facets import facet_counts, kept_total
 from archive.filters import KirokuFilterSet
 from archive.paging import KeysFirstPaginator
 
@@ -177,7 +177,8 @@ class Browse:
             counts = facet_counts(
                 filterset_class, params, names, queryset, request=request, shared=shared
             )
-            return paginator.count, counts
+            total = kept_total(filterset_class, params) if shared == "public" else None
+            return paginator.count if total is None else total, counts
 
         if shared is None:
             total, self.counts = count()

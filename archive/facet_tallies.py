@@ -313,3 +313,10 @@ def recount(kind: str, ids: Iterable[int], batch: int = 500) -> int:
 def complete(kind: str) -> bool:
     """Whether the tallies of ``kind`` may be read (their marker exists)."""
     return FacetTally.objects.filter(kind=kind, facet=MARKER[0], value=MARKER[1]).exists()
+
+
+def total(kind: str) -> int | None:
+    """How many records of ``kind`` are counted, which is every public one (the marker's
+    ``records``); ``None`` if the tallies are not complete."""
+    marker = FacetTally.objects.filter(kind=kind, facet=MARKER[0], value=MARKER[1])
+    return marker.values_list("records", flat=True).first()

@@ -158,16 +158,32 @@ class KeptCounts:
         return _listed(kept.facet, found)
 
 
-def _own_filter_removed(
-    filterset_class: type[KirokuFilterSet], params: QueryDict, name: str
-) -> QueryDict:
-    """The filters a facet is counted under: every filter but its own, and no sort order."""
+def kept_total(filterset_class: type[KirokuFilterSet], params: QueryDict) -> int | None:
+    """How many records an unfiltered list of every public record of ``filterset_class``'s
+    model has, read from its kept tallies (they count every public record) rather than counted
+    row by row; ``None`` where ``params`` filter, or the tallies are not kept or complete."""
+    kind = filterset_class.search_kind
+    if facet_tallies.filterset_for(kind) is not filterset_class or _filters(params):
+        return None
+    return facet_tallies.total(kind)
+
+
+def _filters(params: QueryDict, removed: Iterable[str] = ()) -> QueryDict:
+    """The parameters of ``params`` that filter, less ``removed``: no sort order, no empty
+    value."""
     data = params.copy()
-    for param in (*filterset_class.facets[name].excludes, "ordering"):
+    for param in (*removed, "ordering"):
         data.pop(param, None)
     for param in [param for param in data if not any(data.getlist(param))]:
         del data[param]
     return data
+
+
+def _own_filter_removed(
+    filterset_class: type[KirokuFilterSet], params: QueryDict, name: str
+) -> QueryDict:
+    """The filters a facet is counted under: every filter but its own, and no sort order."""
+    return _filters(params, filterset_class.facets[name].excludes)
 
 
 class SharedPass:

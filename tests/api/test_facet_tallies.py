@@ -52,6 +52,7 @@ def in_order(rows: list[dict[str, Any]]) -> list[tuple[Any, str, int]]:
 def assert_kept_equal_counted() -> None:
     for name in NAMES:
         assert in_order(kept(name)) == in_order(counted(name)), name
+    assert facet_tallies.total("document") == Document.objects.public().count()
 
 
 def test_every_facet_of_documents_is_kept() -> None:
@@ -164,6 +165,27 @@ def test_the_pages_read_kept_counts_without_grouping_the_records(
     # filtered, each facet but the filter's own is grouped from the matching records
     body = get_json(client, f"/api/v1/documents/?language=ja&facets={names}")
     assert in_order(body["facets"]["language"]) == in_order(counted("language"))
+
+
+def test_the_unfiltered_browse_page_reads_its_total_from_the_tallies(
+    client: Client, world: World, uncached: None
+) -> None:
+    """The number of public documents is the number the tallies count: the unfiltered page
+    (any page of it, in any order) reads it instead of counting every document."""
+    public = Document.objects.public().count()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/documents/?ordering=-date&page=2&page_size=1")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == public
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert counts == []
+    # filtered, the matching documents are counted
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/documents/?language=ja")
+    assert response.context["page"].paginator.count == (
+        Document.objects.public().filter(languages__code="ja").count()
+    )
+    assert any("COUNT(" in query["sql"].upper() for query in queries)
 
 
 def test_ties_at_the_limit_are_broken_by_value(
