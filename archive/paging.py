@@ -9,12 +9,20 @@ by those keys, in the same order, with everything the list joins and prefetches.
 The same split serves the admin's lists, where SQLite given the joins of
 ``list_select_related`` starts from the smallest joined table and sorts the whole list rather
 than walking the index in the list's order.
+
+Stepping over index entries still costs as many steps as the offset: the last page of a
+million public documents on PostgreSQL stepped over 900,000 of them (0.4–0.5 s) while the
+first took a few milliseconds. A page in the second half of the list is therefore read from
+the list's end, in the reverse order (the same index, walked backwards), stepping over only the
+rows after it: the last pages cost what the first ones do, and no page steps over more than
+half the list. This needs the list's order to be total (ending with the primary key), or the
+two directions could disagree on the order of equal rows; other lists are read from the start.
 """
 
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, OrderBy, QuerySet
 
 
 class KeysFirstPaginator(Paginator):
@@ -25,9 +33,34 @@ class KeysFirstPaginator(Paginator):
     """
 
     def page(self, number: int | str) -> Page:
-        page = super().page(number)
-        rows = page.object_list
-        if isinstance(rows, QuerySet) and rows.query.is_sliced:
-            keys = list(rows.values_list("pk", flat=True))
-            page.object_list = self.object_list.filter(pk__in=keys)
-        return page
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        after = self.count - top  # rows after the page
+        if after < bottom and _ordered_by_key(rows):
+            keys = list(rows.reverse().values_list("pk", flat=True)[after : after + top - bottom])
+        else:
+            keys = list(rows.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(rows.filter(pk__in=keys), number, self)
+
+
+def _ordered_by_key(rows: QuerySet) -> bool:
+    """Whether ``rows`` are in a total order: their ordering ends with the primary key."""
+    query = rows.query
+    ordering = query.order_by or (query.default_ordering and rows.model._meta.ordering) or []
+    if not ordering or query.extra_order_by:
+        return False
+    last = ordering[-1]
+    if isinstance(last, OrderBy):
+        last = last.expression
+    if isinstance(last, F):
+        last = last.name
+    if not isinstance(last, str):
+        return False
+    pk = rows.model._meta.pk
+    return last.lstrip("-") in {"pk", pk.name, pk.attname}

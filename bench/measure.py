@@ -92,6 +92,7 @@ def cases(manifest: dict[str, Any]) -> list[Case]:
     from django.db.models import Count
     from django.urls import Resolver404, resolve
 
+    from archive.browse import DEFAULT_PAGE_SIZE
     from documents.models import Document, Subject
 
     prefix = manifest["prefix"]
@@ -105,8 +106,8 @@ def cases(manifest: dict[str, Any]) -> list[Case]:
         .first()
     )
     document = mine.order_by("pk")[len(manifest["repositories"]) * 7]
-    total = mine.count()
-    last_page = max(1, (total + 49) // 50)
+    total = Document.objects.public().count()  # what the lists page through
+    last_page = max(1, (total + DEFAULT_PAGE_SIZE - 1) // DEFAULT_PAGE_SIZE)
     api_last_page = max(1, (total + 19) // 20)
     listed = [
         Case("browse: first page", "/documents/", "browse"),
@@ -121,7 +122,9 @@ def cases(manifest: dict[str, Any]) -> list[Case]:
             f"/api/v1/documents/?language=ja&facets={FACETS}",
             "browse",
         ),
-        Case("browse: deep page (HTML)", f"/documents/?page={last_page}", "deep"),
+        Case("browse: last page (HTML)", f"/documents/?page={last_page}", "deep"),
+        # the farthest from either end: read from the nearer end, half the list is stepped over
+        Case("browse: middle page (HTML)", f"/documents/?page={(last_page + 1) // 2}", "deep"),
     ]
     try:
         resolve("/search/")

@@ -1,0 +1,73 @@
+"""Pages read by their keys first (``archive.paging``): the same rows as Django's paginator.
+
+A page in the second half of a list is read from the list's end, in the reverse order, so the
+last pages of a long list cost what the first ones do; every page must still hold exactly the
+rows, in the order, that stepping from the start gives.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce, Lower
+from django.test.utils import CaptureQueriesContext
+
+from archive.paging import KeysFirstPaginator
+from documents.models import Document
+from people.models import Agent
+
+pytestmark = pytest.mark.django_db
+
+ORDERINGS = [
+    ("date_start", "title", "pk"),
+    ("-date_start", "-title", "-id"),
+    (F("date_start").asc(nulls_last=True), "title", "id"),
+    (F("date_start").desc(nulls_first=True), Lower("title"), F("id").desc()),
+    (Coalesce("date_start", "date_end").asc(), "-pk"),
+]
+
+
+def pages(paginator: Paginator) -> list[list[int]]:
+    return [[row.pk for row in paginator.page(n).object_list] for n in paginator.page_range]
+
+
+@pytest.mark.parametrize("ordering", ORDERINGS, ids=str)
+@pytest.mark.parametrize(("per_page", "orphans"), [(1, 0), (4, 0), (5, 2), (7, 3)])
+def test_every_page_holds_the_rows_stepping_from_the_start_gives(
+    ordering: tuple, per_page: int, orphans: int
+) -> None:
+    rows = Document.objects.order_by(*ordering)
+    assert rows.count() > 3 * per_page  # pages in both halves
+    expected = pages(Paginator(rows, per_page, orphans=orphans))
+    assert pages(KeysFirstPaginator(rows, per_page, orphans=orphans)) == expected
+    assert [pk for page in expected for pk in page] == list(rows.values_list("pk", flat=True))
+
+
+def key_queries(rows: QuerySet, number: int) -> list[str]:
+    """The SQL that reads page ``number``'s keys."""
+    paginator = KeysFirstPaginator(rows, 2)
+    paginator.count  # noqa: B018 (counted before, as a page's count is)
+    with CaptureQueriesContext(connection) as queries:
+        list(paginator.page(number).object_list)
+    return [query["sql"] for query in queries if " LIMIT " in query["sql"].upper()]
+
+
+def test_the_last_page_is_read_from_the_end_without_stepping_over_the_list() -> None:
+    rows = Agent.objects.order_by("sort_name", "pk")
+    last = KeysFirstPaginator(rows, 2).num_pages
+    (sql,) = key_queries(rows, last)
+    assert sql.upper().rstrip().endswith("LIMIT 2")  # no row stepped over
+    assert '"sort_name" DESC' in sql
+    (sql,) = key_queries(rows, 2)  # the first half, from the start
+    assert sql.upper().rstrip().endswith("OFFSET 2")
+
+
+def test_lists_in_no_total_order_are_read_from_the_start() -> None:
+    """Without the primary key last, equal rows could be ordered differently each way."""
+    rows = Agent.objects.order_by("sort_name")
+    last = KeysFirstPaginator(rows, 2).num_pages
+    (sql,) = key_queries(rows, last)
+    assert '"sort_name" DESC' not in sql
+    assert sql.upper().rstrip().endswith(f"OFFSET {2 * (last - 1)}")
