@@ -312,7 +312,7 @@ def recount(kind: str, ids: Iterable[int], batch: int = 500) -> int:
 
 def complete(kind: str) -> bool:
     """Whether the tallies of ``kind`` may be read (their marker exists)."""
-    return FacetTally.objects.filter(kind=kind, facet=MARKER[0], value=MARKER[1]).exists()
+    return total(kind) is not None
 
 
 def total(kind: str) -> int | None:

@@ -33,20 +33,20 @@ class KeysFirstPaginator(Paginator):
     """
 
     def page(self, number: int | str) -> Page:
+        page = super().page(number)
+        sliced = page.object_list
+        if not (isinstance(sliced, QuerySet) and sliced.query.is_sliced):
+            return page
         rows = self.object_list
-        if not isinstance(rows, QuerySet):
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
+        # the page's bounds as Django's paginator set them (orphans included)
+        bottom, top = sliced.query.low_mark, sliced.query.high_mark or self.count
         after = self.count - top  # rows after the page
         if after < bottom and _ordered_by_key(rows):
             keys = list(rows.reverse().values_list("pk", flat=True)[after : after + top - bottom])
         else:
-            keys = list(rows.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(rows.filter(pk__in=keys), number, self)
+            keys = list(sliced.values_list("pk", flat=True))
+        page.object_list = rows.filter(pk__in=keys)
+        return page
 
 
 def _ordered_by_key(rows: QuerySet) -> bool:
