@@ -544,6 +544,28 @@ class KirokuFilterSet(django_filters.FilterSet):
     def user(self) -> Any:
         return getattr(self.request, "user", None)
 
+    def keys_of(self, rows: QuerySet) -> list[Any]:
+        """The primary keys of ``rows``, read now, for a filter on a relation to be given them.
+
+        A filter through a subquery (``subject__identifier__in=...``) is planned before the
+        subquery runs, from the average value: PostgreSQL expects a subject of twelve documents
+        and one of 250,000 to have the same three hundred, and plans both pages alike (a walk
+        of the whole sort index for the first, 5.5 s; a quarter of a million links gathered and
+        de-duplicated for the second). Given the keys, it plans each from its own statistics.
+        They are read once per request: the FilterSet of each facet counted under the same
+        filter shares them.
+        """
+        memo: dict[str, list[Any]] | None = None
+        if self.request is not None:
+            memo = self.request.__dict__.setdefault("_filter_keys", {})
+        key = f"{rows.model._meta.label} {rows.query}"
+        if memo is None or key not in memo:
+            keys = list(rows.values_list("pk", flat=True))
+            if memo is None:
+                return keys
+            memo[key] = keys
+        return memo[key]
+
     def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         """A filter whose value is read elsewhere (``ordering``): leave the rows as they are."""
         return queryset

@@ -37,12 +37,13 @@ from archive.filters import (
     year_filter,
     yes_no_label,
 )
-from archive.models import Collection, Repository
+from archive.models import Collection, Language, Repository
 from archive.models.base import sort_date
 from documents.models import (
     DigitalObject,
     Document,
     DocumentText,
+    DocumentType,
     Event,
     EventKind,
     EventParticipant,
@@ -250,7 +251,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
     collection = MultiValueCharFilter(
         method="filter_collection", label="Archival unit (identifier), with the units below it"
     )
-    form = MultiValueCharFilter(field_name="document_type__code", label="Documentary form (code)")
+    form = MultiValueCharFilter(method="filter_form", label="Documentary form (code)")
     language = MultiValueCharFilter(method="filter_language", label="Language (ISO 639 code)")
     subject = MultiValueCharFilter(method="filter_subject", label="Subject (identifier)")
     place = MultiValueCharFilter(
@@ -284,12 +285,18 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
     def filter_collection(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(in_subtree_q(value, self.user, prefix="collection__"))
 
+    def filter_form(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        forms = self.keys_of(DocumentType.objects.filter(code__in=value))
+        return queryset.filter(document_type__in=forms)
+
     def filter_language(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        through = Document.languages.through.objects.filter(language__code__in=value)
+        languages = self.keys_of(Language.objects.filter(code__in=value))
+        through = Document.languages.through.objects.filter(language__in=languages)
         return queryset.filter(pk__in=through.values("document_id"))
 
     def filter_subject(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        through = Document.subjects.through.objects.filter(subject__identifier__in=value)
+        subjects = self.keys_of(Subject.objects.filter(identifier__in=value))
+        through = Document.subjects.through.objects.filter(subject__in=subjects)
         return queryset.filter(pk__in=through.values("document_id"))
 
     def filter_place(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
@@ -302,7 +309,8 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         return AgentRole.objects.filter(agent__in=Agent.objects.visible_to(self.user).values("pk"))
 
     def filter_agent(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        roles = self._roles().filter(agent__identifier__in=value)
+        agents = self.keys_of(Agent.objects.visible_to(self.user).filter(identifier__in=value))
+        roles = AgentRole.objects.filter(agent__in=agents)
         wanted_roles = self.form.cleaned_data.get("role")
         if wanted_roles:  # role and agent together: that agent in one of those roles
             roles = roles.filter(role__in=wanted_roles)

@@ -139,7 +139,10 @@ class KirokuPagination(BasePagination):
                 queryset = queryset.order_by(
                     *(("" if descending else "-") + name for name, descending in keys)
                 )
-        rows = list(queryset[: self.size + 1])
+        # the page's keys first, then its rows by them (see archive.paging): the keys' query
+        # has only the filters to plan, the rows' query only the joins
+        shown = list(queryset.values_list("pk", flat=True)[: self.size + 1])
+        rows = list(queryset.filter(pk__in=shown)) if shown else []
         more = len(rows) > self.size
         rows = rows[: self.size]
         if reverse:
