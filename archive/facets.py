@@ -6,6 +6,11 @@ widen to Russian too). Each facet is one grouped query (``values(...).annotate(C
 the base queryset the caller passes, which must already be limited to what the requester may
 see (``public()`` or ``visible_to(user)``), so counts never include a hidden record; facets a
 record has one value of, counted under the same filters, share one query (:class:`SharedPass`).
+
+The counts of the public pages of a kind whose facet values are kept (:mod:`archive.facet_tallies`)
+are read instead of grouped: over every public record from the tallies (:class:`KeptCounts`),
+and under filters other than a search from the values kept per matching record, one pass for
+the facets counted under the same filters (:class:`FilteredKeptCounts`).
 """
 
 from __future__ import annotations
@@ -65,14 +70,29 @@ def facet_counts(
         raise UnknownFacet(unknown, sorted(filterset_class.facets))
     counted_under = {name: _own_filter_removed(filterset_class, params, name) for name in names}
     passes = _shared_passes(filterset_class, names, counted_under, queryset, request)
-    # facets counted under no filter over every public record: their kept counts
-    plain = [name for name in names if name not in passes and not counted_under[name]]
-    kept = KeptCounts(filterset_class, plain) if shared == "public" else None
+    kept: dict[str, KeptCounts] = {}
+    if shared == "public":
+        # counted over every public record: their tallies; under filters other than a search,
+        # the values kept per record, read once for the facets counted under the same filters
+        unfiltered, filtered = [], {}
+        for name in names:
+            if name in passes:
+                continue
+            if not counted_under[name]:
+                unfiltered.append(name)
+            elif not filterset_class.searches_full_text(counted_under[name]):
+                filtered.setdefault(repr(params_key(counted_under[name])), []).append(name)
+        if unfiltered:
+            kept.update(dict.fromkeys(unfiltered, KeptCounts(filterset_class, unfiltered)))
+        for group in filtered.values():
+            data = counted_under[group[0]]
+            counts = FilteredKeptCounts(filterset_class, group, data, queryset, request)
+            kept.update(dict.fromkeys(group, counts))
 
     def count(name: str) -> list[dict[str, Any]]:
         if name in passes:
             return passes[name].counts[name]
-        if kept is not None and (counts := kept.counts(name)) is not None:
+        if name in kept and (counts := kept[name].counts(name)) is not None:
             return counts
         return _count(filterset_class, counted_under[name], name, queryset, request)
 
@@ -111,11 +131,26 @@ class KeptCounts:
         self.facets = facet_tallies.kept_facets(filterset_class) if kept else {}
         self.names = [name for name in names if name in self.facets]
 
+    def _first_chunks(self) -> dict[str, list[tuple[str, int]]] | None:
+        """The largest ``(key, records)`` of each facet, largest first; ``None`` where the
+        counts cannot be read this way (the tallies are not complete)."""
+        return facet_tallies.first_tallies(self.kind, self.names, self.CHUNK)
+
+    def _chunk(self, name: str, start: int) -> list[tuple[str, int]]:
+        """The facet's ``(key, records)`` from the ``start``-th largest, :attr:`CHUNK` of
+        them."""
+        tallies = (
+            FacetTally.objects.filter(kind=self.kind, facet=name, records__gt=0)
+            .order_by("-records", "pk")
+            .values_list("value", "records")
+        )
+        return list(tallies[start : start + self.CHUNK])
+
     @cached_property
     def _first(self) -> dict[str, list[dict[str, Any]]] | None:
-        """The counts of every facet in :attr:`names`; ``None`` if the tallies are not
-        complete."""
-        first = facet_tallies.first_tallies(self.kind, self.names, self.CHUNK)
+        """The counts of every facet in :attr:`names`; ``None`` if they cannot be read this
+        way."""
+        first = self._first_chunks()
         if first is None:
             return None
         shown = facet_tallies.resolve(
@@ -134,15 +169,9 @@ class KeptCounts:
         self, name: str, chunk: list[tuple[str, int]], shown: dict[str, tuple[Any, Any]]
     ) -> list[dict[str, Any]]:
         """The facet's counts as :func:`_count` gives them: largest first, then by value, at
-        most :data:`FACET_LIMIT`. Tallies are read largest first until no later one can place
+        most :data:`FACET_LIMIT`. Values are read largest first until no later one can place
         (those naming nothing shown are passed over), so ties at the limit are broken by value
         as the grouped query breaks them."""
-        kept = self.facets[name]
-        tallies = (
-            FacetTally.objects.filter(kind=self.kind, facet=name, records__gt=0)
-            .order_by("-records", "pk")
-            .values_list("value", "records")
-        )
         found: list[tuple[Any, Any, int]] = []
         start = 0
         while True:
@@ -152,10 +181,43 @@ class KeptCounts:
                 break
             if len(found) >= FACET_LIMIT and chunk[-1][1] < found[FACET_LIMIT - 1][2]:
                 break
-            chunk = list(tallies[start : start + self.CHUNK])
+            chunk = self._chunk(name, start)
             shown = facet_tallies.resolve(self.facets, {name: [key for key, _ in chunk]})[name]
         found.sort(key=lambda row: (-row[2], row[0]))
-        return _listed(kept.facet, found)
+        return _listed(self.facets[name].facet, found)
+
+
+class FilteredKeptCounts(KeptCounts):
+    """Facet counts under filters, from the values kept per public record
+    (:func:`archive.facet_tallies.counted`): one pass over the matching records' values for
+    every facet counted under the same filters, instead of a grouped query per facet. The
+    values are then shown as the kept tallies' are."""
+
+    def __init__(
+        self,
+        filterset_class: type[KirokuFilterSet],
+        names: list[str],
+        data: QueryDict,
+        queryset: QuerySet,
+        request: Any,
+    ) -> None:
+        super().__init__(filterset_class, names)
+        self.filterset_class = filterset_class
+        self.data = data
+        self.queryset = queryset
+        self.request = request
+        self._values: dict[str, list[tuple[str, int]]] = {}
+
+    def _first_chunks(self) -> dict[str, list[tuple[str, int]]] | None:
+        rows = _filtered(self.filterset_class, self.data, self.queryset, self.request)
+        values = facet_tallies.counted(self.kind, rows, self.names)
+        if values is None:
+            return None
+        self._values = values
+        return {name: found[: self.CHUNK] for name, found in values.items()}
+
+    def _chunk(self, name: str, start: int) -> list[tuple[str, int]]:
+        return self._values[name][start : start + self.CHUNK]
 
 
 def kept_total(filterset_class: type[KirokuFilterSet], params: QueryDict) -> int | None:

@@ -560,7 +560,7 @@ class KirokuFilterSet(django_filters.FilterSet):
             memo = self.request.__dict__.setdefault("_filter_keys", {})
         key = f"{rows.model._meta.label} {rows.query}"
         if memo is None or key not in memo:
-            keys = list(rows.values_list("pk", flat=True))
+            keys = list(rows.order_by().values_list("pk", flat=True))
             if memo is None:
                 return keys
             memo[key] = keys

@@ -1,8 +1,10 @@
-"""Kept facet counts: the unfiltered counts read from tallies equal the counts the records give.
+"""Kept facet counts: the counts read from tallies and from the values kept per record equal
+the counts the records give.
 
 Every write below is one a curator or an import makes; after each, every facet's kept counts
-are compared with the same facet counted by grouping the public records (``_count``, what any
-filtered page still runs). A kept count that drifted would show here as a difference.
+are compared with the same facet counted by grouping the public records (``_count``, what a
+curator's page and a search still run), over every public record and under filters. A kept
+count or value that drifted would show here as a difference.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from archive import facet_tallies, facets
-from archive.facets import KeptCounts, _count
+from archive.facets import FilteredKeptCounts, KeptCounts, _count, _own_filter_removed
 from archive.importers import import_file
 from archive.models import Collection, FacetTally, Language, Repository
 from archive.search.indexing import public_ids
@@ -53,6 +55,31 @@ def assert_kept_equal_counted() -> None:
     for name in NAMES:
         assert in_order(kept(name)) == in_order(counted(name)), name
     assert facet_tallies.total("document") == Document.objects.public().count()
+    # under a filter by the largest value of each facet (with the first language, two)
+    language = kept("language")[:1]
+    for name in NAMES:
+        for row in kept(name)[:1]:
+            value = str(row["value"]).lower() if isinstance(row["value"], bool) else row["value"]
+            params = QueryDict(mutable=True)
+            params[name] = str(value)
+            assert_filtered_equal_counted(params)
+            if language and name != "language":
+                params["language"] = language[0]["value"]
+                assert_filtered_equal_counted(params)
+
+
+def assert_filtered_equal_counted(params: QueryDict) -> None:
+    """Every facet counted under ``params`` (each under all filters but its own) from the
+    values kept per record equals the facet grouped from the matching records."""
+    public = Document.objects.public()
+    for name in NAMES:
+        under = _own_filter_removed(DocumentFilterSet, params, name)
+        if not under:
+            continue
+        found = FilteredKeptCounts(DocumentFilterSet, [name], under, public, None).counts(name)
+        assert found is not None
+        grouped = _count(DocumentFilterSet, under, name, public, None)
+        assert in_order(found) == in_order(grouped), (params.urlencode(), name)
 
 
 def test_every_facet_of_documents_is_kept() -> None:
@@ -162,9 +189,25 @@ def test_the_pages_read_kept_counts_without_grouping_the_records(
         assert in_order(body["facets"][name]) == in_order(counted(name)), name
     grouped = [query["sql"] for query in queries if "GROUP BY" in query["sql"].upper()]
     assert grouped == []
-    # filtered, each facet but the filter's own is grouped from the matching records
-    body = get_json(client, f"/api/v1/documents/?language=ja&facets={names}")
+    # filtered, each facet but the filter's own is counted from the matching records' kept
+    # values, read in one query, and the filter's own from the tallies
+    with CaptureQueriesContext(connection) as queries:
+        body = get_json(client, f"/api/v1/documents/?language=ja&facets={names}")
     assert in_order(body["facets"]["language"]) == in_order(counted("language"))
+    under = QueryDict("language=ja")
+    public = Document.objects.public()
+    for name in NAMES:
+        if name != "language":
+            grouped = _count(DocumentFilterSet, under, name, public, None)
+            assert in_order(body["facets"][name]) == in_order(grouped), name
+    grouped = [query["sql"] for query in queries if "GROUP BY" in query["sql"].upper()]
+    assert grouped == []
+    read = [query["sql"] for query in queries if "archive_recordfacets" in query["sql"]]
+    assert len(read) == 1
+    # under a search, they are grouped from the matches (archive.facets.SharedPass)
+    with CaptureQueriesContext(connection) as queries:
+        get_json(client, f"/api/v1/documents/?q=hatoyama&facets={names}")
+    assert not [query for query in queries if "archive_recordfacets" in query["sql"]]
 
 
 def test_the_unfiltered_browse_page_reads_its_total_from_the_tallies(
@@ -205,11 +248,26 @@ def test_ties_at_the_limit_are_broken_by_value(
     monkeypatch.setattr(KeptCounts, "CHUNK", 2)
     for name in NAMES:
         assert in_order(kept(name)) == every[name][:4], name
+    # the same from the values kept per record, under a filter all six documents match
+    public = Document.objects.public()
+    under = QueryDict(f"form={world.letter.code}")
+    for name in NAMES:
+        if name == "form":
+            continue
+        found = FilteredKeptCounts(DocumentFilterSet, [name], under, public, None).counts(name)
+        assert found is not None
+        grouped = in_order(_count(DocumentFilterSet, under, name, public, None))
+        assert in_order(found) == grouped[:4], name
 
 
 def test_incomplete_tallies_are_not_read_until_recounted(world: World) -> None:
     FacetTally.objects.filter(kind="document", facet="").delete()  # as before tallies existed
     assert KeptCounts(DocumentFilterSet, ["form"]).counts("form") is None
+    public = Document.objects.public()
+    under = QueryDict("language=ja")
+    assert (
+        FilteredKeptCounts(DocumentFilterSet, ["form"], under, public, None).counts("form") is None
+    )
     FacetTally.objects.filter(kind="document").update(records=0)  # whatever they hold
     body = facets.facet_counts(
         DocumentFilterSet, QueryDict(""), ["form"], Document.objects.public(), shared="public"

@@ -79,19 +79,31 @@ def test_place_facet_counts_each_document_once_written_there_or_mentioning_it(
     assert get_json(client, "/api/v1/documents/?q=%22&facets=place")["facets"]["place"] == []
 
 
-def test_each_facet_is_one_query(client: Client, world: World, uncached: None) -> None:
+def test_public_facets_under_the_same_filters_are_counted_in_one_pass(
+    client: Client, admin_client: Client, world: World, uncached: None
+) -> None:
     url = f"/api/v1/documents/?{MINE}"
     with CaptureQueriesContext(connection) as plain:
         client.get(url)
     with CaptureQueriesContext(connection) as faceted:
         client.get(url + "&facets=language,agent")
-    # one query per facet, and one for the catalogue's version (the counts' cache key)
-    assert len(faceted) - len(plain) == 2 + 1
-    # a facet counted under no filter (the form, whose own filter it ignores) reads its kept
-    # tallies instead: the tallies and the records they name, two queries for any number
+    # one query for the catalogue's version (the counts' cache key); then the values kept per
+    # matching record (archive.facet_tallies.counted): whether they are complete, how many
+    # records match, their values, and the records the values name
+    assert len(faceted) - len(plain) == 1 + 4
+    # as many for more facets; one counted under no filter (the form, whose own filter it
+    # ignores) reads its kept tallies: the tallies and the records they name, two queries for
+    # any number of such facets
     with CaptureQueriesContext(connection) as kept:
         client.get(url + "&facets=language,agent,form,repository,subject,year")
-    assert len(kept) - len(plain) == 5 + 2 + 1
+    assert len(kept) - len(plain) == 1 + 4 + 2
+    # a curator's counts, which include unpublished records, are grouped from the records:
+    # one query per facet
+    with CaptureQueriesContext(connection) as plain:
+        admin_client.get(url)
+    with CaptureQueriesContext(connection) as faceted:
+        admin_client.get(url + "&facets=language,agent")
+    assert len(faceted) - len(plain) == 2
 
 
 #: single-valued facets with few values, plus one with many values and one many-valued
@@ -118,10 +130,10 @@ def test_under_a_search_facets_of_one_value_share_one_query(
             client.get(f"/api/v1/documents/?{query}&facets={','.join(SEARCH_FACETS)}")
         return len(faceted) - len(plain)
 
-    # without a search, one query per facet (each groups in its own index's order) and one
-    # for the catalogue's version; the form, counted under no filter, is read from its kept
-    # tallies (two queries: the tallies, the forms they name)
-    assert facet_queries(MINE) == 5 + 2 + 1
+    # without a search, the public counts are read from the values kept per record in one
+    # pass (four queries), and the form, counted under no filter, from its kept tallies (two
+    # queries: the tallies, the forms they name); and one for the catalogue's version
+    assert facet_queries(MINE) == 4 + 2 + 1
     # under one, form, repository, year and decade in one query; the collection (thousands of
     # values) in its own; the language (several per document) joins them on PostgreSQL, which
     # groups by grouping sets (archive.facets.SharedPass), and has its own on SQLite
@@ -129,9 +141,9 @@ def test_under_a_search_facets_of_one_value_share_one_query(
     assert facet_queries("q=t-api") == (2 if joined else 3) + 1
     # a facet's own filter sets it apart: the form is counted without the form filter
     assert facet_queries("q=t-api&form=t-api-memo") == (3 if joined else 4) + 1
-    # a search of whitespace is no search: each facet on its own, as without one (the form
-    # too, being counted under a parameter, if an empty one)
-    assert facet_queries(f"{MINE}&q=%20%20") == 6 + 1
+    # a search of whitespace is no search: the values kept per record, as without one, in two
+    # passes, the form being counted under a parameter, if an empty one
+    assert facet_queries(f"{MINE}&q=%20%20") == 4 + 4 + 1
 
 
 def test_facets_counted_together_count_as_each_facet_alone(
