@@ -9,8 +9,9 @@ record has one value of, counted under the same filters, share one query (:class
 
 The counts of the public pages of a kind whose facet values are kept (:mod:`archive.facet_tallies`)
 are read instead of grouped: over every public record from the tallies (:class:`KeptCounts`),
-and under filters other than a search from the values kept per matching record, one pass for
-the facets counted under the same filters (:class:`FilteredKeptCounts`).
+and under filters from the values kept per matching record, one pass for the facets counted
+under the same filters (:class:`FilteredKeptCounts`); under a search, the facets a shared pass
+groups are left to it.
 """
 
 from __future__ import annotations
@@ -72,15 +73,15 @@ def facet_counts(
     passes = _shared_passes(filterset_class, names, counted_under, queryset, request)
     kept: dict[str, KeptCounts] = {}
     if shared == "public":
-        # counted over every public record: their tallies; under filters other than a search,
-        # the values kept per record, read once for the facets counted under the same filters
+        # counted over every public record: their tallies; under filters, the values kept per
+        # record, read once for the facets counted under the same filters
         unfiltered, filtered = [], {}
         for name in names:
             if name in passes:
                 continue
             if not counted_under[name]:
                 unfiltered.append(name)
-            elif not filterset_class.searches_full_text(counted_under[name]):
+            else:
                 filtered.setdefault(repr(params_key(counted_under[name])), []).append(name)
         if unfiltered:
             kept.update(dict.fromkeys(unfiltered, KeptCounts(filterset_class, unfiltered)))

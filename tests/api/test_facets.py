@@ -88,15 +88,15 @@ def test_public_facets_under_the_same_filters_are_counted_in_one_pass(
     with CaptureQueriesContext(connection) as faceted:
         client.get(url + "&facets=language,agent")
     # one query for the catalogue's version (the counts' cache key); then the values kept per
-    # matching record (archive.facet_tallies.counted): whether they are complete, how many
-    # records match, their values, and the records the values name
-    assert len(faceted) - len(plain) == 1 + 4
+    # matching record (archive.facet_tallies.counted): whether they are complete, the values,
+    # and the records they name
+    assert len(faceted) - len(plain) == 1 + 3
     # as many for more facets; one counted under no filter (the form, whose own filter it
     # ignores) reads its kept tallies: the tallies and the records they name, two queries for
     # any number of such facets
     with CaptureQueriesContext(connection) as kept:
         client.get(url + "&facets=language,agent,form,repository,subject,year")
-    assert len(kept) - len(plain) == 1 + 4 + 2
+    assert len(kept) - len(plain) == 1 + 3 + 2
     # a curator's counts, which include unpublished records, are grouped from the records:
     # one query per facet
     with CaptureQueriesContext(connection) as plain:
@@ -131,19 +131,20 @@ def test_under_a_search_facets_of_one_value_share_one_query(
         return len(faceted) - len(plain)
 
     # without a search, the public counts are read from the values kept per record in one
-    # pass (four queries), and the form, counted under no filter, from its kept tallies (two
+    # pass (three queries), and the form, counted under no filter, from its kept tallies (two
     # queries: the tallies, the forms they name); and one for the catalogue's version
-    assert facet_queries(MINE) == 4 + 2 + 1
-    # under one, form, repository, year and decade in one query; the collection (thousands of
-    # values) in its own; the language (several per document) joins them on PostgreSQL, which
-    # groups by grouping sets (archive.facets.SharedPass), and has its own on SQLite
-    joined = connection.vendor == "postgresql"
-    assert facet_queries("q=t-api") == (2 if joined else 3) + 1
-    # a facet's own filter sets it apart: the form is counted without the form filter
-    assert facet_queries("q=t-api&form=t-api-memo") == (3 if joined else 4) + 1
+    assert facet_queries(MINE) == 3 + 2 + 1
+    # under one, form, repository, year and decade in one grouped query (archive.facets.
+    # SharedPass), which the language (several per document) joins on PostgreSQL, grouping by
+    # grouping sets; the others (the collection, of thousands of values, and on SQLite the
+    # language) from the values kept per matching record, in one pass
+    assert facet_queries("q=t-api") == 1 + 3 + 1
+    # a facet's own filter sets it apart: the form is counted without the form filter, alone
+    # under the search, so from the kept values, in a pass of its own
+    assert facet_queries("q=t-api&form=t-api-memo") == 1 + 3 + 3 + 1
     # a search of whitespace is no search: the values kept per record, as without one, in two
     # passes, the form being counted under a parameter, if an empty one
-    assert facet_queries(f"{MINE}&q=%20%20") == 4 + 4 + 1
+    assert facet_queries(f"{MINE}&q=%20%20") == 3 + 3 + 1
 
 
 def test_facets_counted_together_count_as_each_facet_alone(
