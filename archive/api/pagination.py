@@ -142,9 +142,8 @@ class KirokuPagination(BasePagination):
         # the page's keys first, then its rows by them (see archive.paging): the keys' query
         # has only the filters to plan, the rows' query only the joins
         shown = list(queryset.values_list("pk", flat=True)[: self.size + 1])
-        rows = list(queryset.filter(pk__in=shown)) if shown else []
-        more = len(rows) > self.size
-        rows = rows[: self.size]
+        more = len(shown) > self.size
+        rows = list(queryset.filter(pk__in=shown[: self.size])) if shown else []
         if reverse:
             rows.reverse()
         if rows:
