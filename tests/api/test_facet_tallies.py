@@ -238,6 +238,31 @@ def test_the_unfiltered_browse_page_reads_its_total_from_the_tallies(
     assert any("COUNT(" in query["sql"].upper() for query in queries)
 
 
+def test_the_apis_numbered_pages_read_their_total_from_the_tallies(
+    client: Client, admin_client: Client, world: World, uncached: None
+) -> None:
+    public = Document.objects.public()
+    for query in ("page=2&page_size=1&ordering=-date", "page=1&facets=form&expand=texts"):
+        with CaptureQueriesContext(connection) as queries:
+            body = get_json(client, f"/api/v1/documents/?{query}")
+        assert body["count"] == public.count()
+        assert not [q for q in queries if "COUNT(" in q["sql"].upper()], query
+    # filtered, searched, or for a curator (who sees unpublished documents too): counted
+    expected = {
+        "language=ja": public.filter(languages__code="ja").count(),
+        "q=hatoyama": len(
+            get_json(client, "/api/v1/documents/?q=hatoyama&page_size=100")["results"]
+        ),
+    }
+    for query, count in expected.items():
+        with CaptureQueriesContext(connection) as queries:
+            body = get_json(client, f"/api/v1/documents/?{query}&page=1")
+        assert body["count"] == count
+        assert any("COUNT(" in q["sql"].upper() for q in queries), query
+    body = admin_client.get("/api/v1/documents/?page=1").json()
+    assert body["count"] == Document.objects.count() > public.count()
+
+
 def test_ties_at_the_limit_are_broken_by_value(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
