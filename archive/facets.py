@@ -73,21 +73,19 @@ def facet_counts(
     passes = _shared_passes(filterset_class, names, counted_under, queryset, request)
     kept: dict[str, KeptCounts] = {}
     if shared == "public":
-        # counted over every public record: their tallies; under filters, the values kept per
-        # record, read once for the facets counted under the same filters
-        unfiltered, filtered = [], {}
+        # read once for the facets counted under the same filters: over every public record,
+        # the tallies; under filters, the values kept per matching record
+        groups: dict[str, list[str]] = {}
         for name in names:
-            if name in passes:
-                continue
-            if not counted_under[name]:
-                unfiltered.append(name)
-            else:
-                filtered.setdefault(repr(params_key(counted_under[name])), []).append(name)
-        if unfiltered:
-            kept.update(dict.fromkeys(unfiltered, KeptCounts(filterset_class, unfiltered)))
-        for group in filtered.values():
+            if name not in passes:
+                groups.setdefault(repr(params_key(counted_under[name])), []).append(name)
+        for group in groups.values():
             data = counted_under[group[0]]
-            counts = FilteredKeptCounts(filterset_class, group, data, queryset, request)
+            counts = (
+                FilteredKeptCounts(filterset_class, group, data, queryset, request)
+                if data
+                else KeptCounts(filterset_class, group)
+            )
             kept.update(dict.fromkeys(group, counts))
 
     def count(name: str) -> list[dict[str, Any]]:

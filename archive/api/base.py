@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
-from django.http import HttpResponseBase
+from django.http import HttpResponseBase, QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -37,7 +37,7 @@ from archive.api.errors import BadQuery, ErrorSerializer
 from archive.api.pagination import PAGINATION_PARAMS, KirokuPagination
 from archive.catalogue_cache import cached, public_scope
 from archive.converters import IDENTIFIER_PATTERN
-from archive.facets import UnknownFacet, facet_counts
+from archive.facets import UnknownFacet, facet_counts, kept_total
 from archive.filters import KirokuFilterSet
 from archive.models import Collection
 from archive.models.base import sees_everything
@@ -310,19 +310,33 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         modified = [row.updated_at for row in page if getattr(row, "updated_at", None)]
         body = self.paginator.get_paginated_data(data)
         if self.facet_names:
-            # the filters alone: every page of a list shares its counts
-            params = request.query_params.copy()
-            for name in (*PAGINATION_PARAMS, *COMMON_PARAMS, "expand", "facets"):
-                params.pop(name, None)
             body["facets"] = facet_counts(
                 self.filterset_class,
-                params,
+                self.filter_params(),
                 self.facet_names,
                 self.visible(),
                 request=request,
                 shared=public_scope(request.user),
             )
         return body, Validators(modified=max(modified, default=None), is_list=True)
+
+    def filter_params(self) -> QueryDict:
+        """The request's parameters that filter the list (no paging, format, expansion or facet
+        names): what every page of a list shares, its counts and its length."""
+        params = self.request.query_params.copy()
+        for name in (*PAGINATION_PARAMS, *COMMON_PARAMS, "expand", "facets"):
+            params.pop(name, None)
+        return params
+
+    def kept_total(self) -> int | None:
+        """The list's length without counting it: for an unfiltered list of every public
+        record, from the kept tallies (:func:`archive.facets.kept_total`); ``None`` where the
+        list is filtered, shows a curator unpublished records too, or its tallies are not
+        kept."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is None or public_scope(self.request.user) is None:
+            return None
+        return kept_total(filterset_class, self.filter_params())
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.respond(self.retrieve_data)
