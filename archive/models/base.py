@@ -222,7 +222,7 @@ class DateConstant(Value):
 def sort_date(field_name: str = "date_start", *, descending: bool = False) -> Expression:
     """The date a record sorts by: its earliest date; undated records last either way.
 
-    ``Document`` has an index on each direction's expression (``document_sort_date``).
+    ``Document`` has an index on each direction's expression (``document_public_by_date``).
     """
     return Coalesce(
         field_name, DateConstant(FAR_PAST if descending else FAR_FUTURE), output_field=DateField()

@@ -124,15 +124,20 @@ class Document(IdentifiedModel, DatedModel):
             ),
             # the default order, total: the admin's list walks it (archive.admin_base)
             models.Index(fields=["date_start", "title", "id"], name="document_default_order"),
-            # the date orders (archive.models.base.sort_date) of public records, first page and
-            # deep cursors alike: the database walks the index instead of sorting the table
+            # the sort orders of public records (DOCUMENT_ORDERINGS), first page, deep cursors
+            # and deep numbered pages alike: the database walks an index instead of sorting the
+            # table, and a page's keys are read from the index alone (an index-only scan). For
+            # that PostgreSQL needs every column the query names in the index, so the date
+            # orders' indexes (archive.models.base.sort_date) end with the date they coalesce:
+            # page 22,503 of a million documents on PostgreSQL 570 to 105 ms
             models.Index(
                 F("status"),
                 F("restricted"),
                 sort_date(),
                 F("title"),
                 F("id"),
-                name="document_sort_date",
+                F("date_start"),
+                name="document_public_by_date",
             ),
             models.Index(
                 F("status"),
@@ -140,7 +145,16 @@ class Document(IdentifiedModel, DatedModel):
                 sort_date(descending=True).desc(),
                 F("title").desc(),
                 F("id").desc(),
-                name="document_sort_date_desc",
+                F("date_start"),
+                name="document_public_by_date_desc",
+            ),
+            # walked backwards for the reverse order
+            models.Index(
+                fields=["status", "restricted", "title", "id"], name="document_public_by_title"
+            ),
+            models.Index(
+                fields=["status", "restricted", "identifier", "id"],
+                name="document_public_by_identifier",
             ),
         ]
         constraints = [
