@@ -7,6 +7,8 @@ rows, in the order, that stepping from the start gives.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
@@ -75,14 +77,14 @@ def test_lists_in_no_total_order_are_read_from_the_start() -> None:
 
 
 def plan(rows: QuerySet) -> str:
-    """How the database would read ``rows``: sorting and reading whole rows priced out on
-    PostgreSQL, whose planner would rather sort a test's few rows, so the plan shows whether an
-    index *can* give them in order from its own entries."""
+    """How the database would read ``rows``; on PostgreSQL with sorting priced out, as its
+    planner would rather sort a test's few rows, so the plan shows whether an index can give
+    them in order."""
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for setting in ("enable_seqscan", "enable_sort", "enable_bitmapscan"):
-                cursor.execute(f"SET LOCAL {setting} = off")
+            for setting in ("seqscan", "sort", "incremental_sort", "bitmapscan"):
+                cursor.execute(f"SET LOCAL enable_{setting} = off")
             cursor.execute(f"EXPLAIN {sql}", params)
         else:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
@@ -94,13 +96,14 @@ def test_every_public_sort_order_reads_a_deep_pages_keys_from_an_index_alone(key
     """A deep page of the public documents steps over the keys before it: in an index that
     holds everything the keys' query names, that is a walk along the index, not a sort of every
     public document nor a read of each row stepped over (page 22,503 of a million documents on
-    PostgreSQL, by title 1.5 s and by date 570 ms before these indexes; about 100 ms after)."""
+    PostgreSQL, by title 1.5 s and by date 570 ms before these indexes; about 100 ms after).
+    Whether PostgreSQL reads the index alone depends on its visibility map as well (kept by
+    ``VACUUM``), so there the test asks only for the walk; SQLite says whether it is covered."""
     rows = DOCUMENT_ORDERINGS[key].apply(Document.objects.public())
     read = plan(rows.values_list("pk", flat=True)[450_040:450_060])
-    walked, sorted_ = (
-        ("Index Only Scan", "Sort")
-        if connection.vendor == "postgresql"
-        else ("COVERING INDEX", "TEMP B-TREE")
-    )
-    assert walked in read, read
-    assert sorted_ not in read, read
+    if connection.vendor == "postgresql":
+        assert re.search(r"Index (Only )?Scan (Backward )?using document_public_by_", read), read
+        assert "Sort" not in read, read
+    else:
+        assert "COVERING INDEX" in read, read
+        assert "TEMP B-TREE" not in read, read
