@@ -177,7 +177,7 @@ class Browse:
             counts = facet_counts(
                 filterset_class, params, names, queryset, request=request, shared=shared
             )
-            total = kept_total(filterset_class, params) if shared == "public" else None
+            total = kept_total(filterset_class, params, request) if shared == "public" else None
             return paginator.count if total is None else total, counts
 
         if shared is None:

@@ -50,8 +50,10 @@ from archive.models.base import sees_everything
 
 #: the apps whose tables are the catalogue
 CATALOGUE_APPS = ("archive", "documents", "people")
-#: models in those apps whose writes change no public result
-NOT_CATALOGUE = ("archive.CatalogueVersion", "archive.PartnerKey")
+#: models in those apps whose writes change no public result (the facet tallies change only
+#: with the records they count, whose writes move the version; a page that starts keeping the
+#: tallies of a filter, :func:`archive.facet_tallies.keep`, changes no count)
+NOT_CATALOGUE = ("archive.CatalogueVersion", "archive.PartnerKey", "archive.FacetTally")
 
 _TABLES = re.compile(r"""\b(?:FROM|JOIN)\s+["`]?(\w+)""", re.IGNORECASE)
 _WRITE = re.compile(

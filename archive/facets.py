@@ -123,6 +123,8 @@ class KeptCounts:
 
     #: tallies read per facet at a time, largest first
     CHUNK = 2 * FACET_LIMIT
+    #: whose tallies are read: every public record's (see ``FacetTally.scope``)
+    scope = ""
 
     def __init__(self, filterset_class: type[KirokuFilterSet], names: list[str]) -> None:
         self.kind = filterset_class.search_kind
@@ -133,13 +135,13 @@ class KeptCounts:
     def _first_chunks(self) -> dict[str, list[tuple[str, int]]] | None:
         """The largest ``(key, records)`` of each facet, largest first; ``None`` where the
         counts cannot be read this way (the tallies are not complete)."""
-        return facet_tallies.first_tallies(self.kind, self.names, self.CHUNK)
+        return facet_tallies.first_tallies(self.kind, self.names, self.CHUNK, self.scope)
 
     def _chunk(self, name: str, start: int) -> list[tuple[str, int]]:
         """The facet's ``(key, records)`` from the ``start``-th largest, :attr:`CHUNK` of
         them."""
         tallies = (
-            FacetTally.objects.filter(kind=self.kind, facet=name, records__gt=0)
+            FacetTally.objects.filter(kind=self.kind, scope=self.scope, facet=name, records__gt=0)
             .order_by("-records", "pk")
             .values_list("value", "records")
         )
@@ -190,7 +192,12 @@ class FilteredKeptCounts(KeptCounts):
     """Facet counts under filters, from the values kept per public record
     (:func:`archive.facet_tallies.counted`): one pass over the matching records' values for
     every facet counted under the same filters, instead of a grouped query per facet. The
-    values are then shown as the kept tallies' are."""
+    values are then shown as the kept tallies' are.
+
+    A filter by one value whose records have tallies of their own (a scope) reads those
+    instead, as :class:`KeptCounts` reads every record's; a pass that counts at least
+    :data:`archive.facet_tallies.SCOPE_RECORDS` records of a value that could have them starts
+    keeping them (:func:`archive.facet_tallies.keep`) for the readers after it."""
 
     def __init__(
         self,
@@ -208,25 +215,43 @@ class FilteredKeptCounts(KeptCounts):
         self._values: dict[str, list[tuple[str, int]]] = {}
 
     def _first_chunks(self) -> dict[str, list[tuple[str, int]]] | None:
-        rows = _filtered(self.filterset_class, self.data, self.queryset, self.request)
-        values = facet_tallies.counted(self.kind, rows, self.names)
-        if values is None:
+        scope = facet_tallies.scope_of(self.filterset_class, self.data, self.request)
+        complete = facet_tallies.complete_scopes(self.kind, "", *([scope] if scope else []))
+        if "" not in complete:
             return None
-        self._values = values
-        return {name: found[: self.CHUNK] for name, found in values.items()}
+        if scope in complete:
+            self.scope = scope
+            return super()._first_chunks()
+        rows = _filtered(self.filterset_class, self.data, self.queryset, self.request)
+        found = facet_tallies.counted(self.kind, rows, self.names)
+        if found is None:
+            return None
+        self._values, matched = found
+        if scope is not None and matched >= facet_tallies.SCOPE_RECORDS:
+            facet_tallies.keep(self.kind, scope)
+        return {name: values[: self.CHUNK] for name, values in self._values.items()}
 
     def _chunk(self, name: str, start: int) -> list[tuple[str, int]]:
+        if self.scope:
+            return super()._chunk(name, start)
         return self._values[name][start : start + self.CHUNK]
 
 
-def kept_total(filterset_class: type[KirokuFilterSet], params: QueryDict) -> int | None:
-    """How many records an unfiltered list of every public record of ``filterset_class``'s
-    model has, read from its kept tallies (they count every public record) rather than counted
-    row by row; ``None`` where ``params`` filter, or the tallies are not kept or complete."""
+def kept_total(
+    filterset_class: type[KirokuFilterSet], params: QueryDict, request: Any = None
+) -> int | None:
+    """How many records a list of the public records of ``filterset_class``'s model has, read
+    from its kept tallies rather than counted row by row: unfiltered, every public record's;
+    filtered by one value whose records' tallies are kept (a scope), that scope's; ``None``
+    otherwise, or where the tallies are not kept or complete."""
     kind = filterset_class.search_kind
-    if facet_tallies.filterset_for(kind) is not filterset_class or _filters(params):
+    if facet_tallies.filterset_for(kind) is not filterset_class:
         return None
-    return facet_tallies.total(kind)
+    data = _filters(params)
+    if not data:
+        return facet_tallies.total(kind)
+    scope = facet_tallies.scope_of(filterset_class, data, request)
+    return None if scope is None else facet_tallies.total(kind, scope)
 
 
 def _filters(params: QueryDict, removed: Iterable[str] = ()) -> QueryDict:

@@ -491,6 +491,29 @@ class KirokuFilterForm(forms.Form):
 _form_classes: dict[type[django_filters.FilterSet], type[forms.Form]] = {}
 
 
+def keys_of(rows: QuerySet, request: Any = None) -> list[Any]:
+    """The primary keys of ``rows``, read now, for a filter on a relation to be given them.
+
+    A filter through a subquery (``subject__identifier__in=...``) is planned before the
+    subquery runs, from the average value: PostgreSQL expects a subject of twelve documents
+    and one of 250,000 to have the same three hundred, and plans both pages alike (a walk
+    of the whole sort index for the first, 5.5 s; a quarter of a million links gathered and
+    de-duplicated for the second). Given the keys, it plans each from its own statistics.
+    They are read once per ``request``: the FilterSet of each facet counted under the same
+    filter shares them, as do the kept counts that look the value up (``facet_tallies``).
+    """
+    memo: dict[str, list[Any]] | None = None
+    if request is not None:
+        memo = request.__dict__.setdefault("_filter_keys", {})
+    key = f"{rows.model._meta.label} {rows.query}"
+    if memo is None or key not in memo:
+        keys = list(rows.order_by().values_list("pk", flat=True))
+        if memo is None:
+            return keys
+        memo[key] = keys
+    return memo[key]
+
+
 class KirokuFilterSet(django_filters.FilterSet):
     """Base FilterSet: ``q`` through ``search()``, an ordering allow-list, facet definitions."""
 
@@ -499,6 +522,10 @@ class KirokuFilterSet(django_filters.FilterSet):
     default_ordering: ClassVar[str] = ""
     #: facets by name (see :mod:`archive.facets`)
     facets: ClassVar[dict[str, Facet]] = {}
+    #: facets whose filter, given one value, selects exactly the records that have that value
+    #: (the filter's parameter is the facet's name): their counts under a filter by a value
+    #: many records have are kept (:mod:`archive.facet_tallies`, "scopes")
+    scoped_facets: ClassVar[tuple[str, ...]] = ()
     #: fields searched by the default ``search()`` (icontains on each, OR-ed) when the model
     #: is not in the search index
     search_fields: ClassVar[tuple[str, ...]] = ()
@@ -545,26 +572,9 @@ class KirokuFilterSet(django_filters.FilterSet):
         return getattr(self.request, "user", None)
 
     def keys_of(self, rows: QuerySet) -> list[Any]:
-        """The primary keys of ``rows``, read now, for a filter on a relation to be given them.
-
-        A filter through a subquery (``subject__identifier__in=...``) is planned before the
-        subquery runs, from the average value: PostgreSQL expects a subject of twelve documents
-        and one of 250,000 to have the same three hundred, and plans both pages alike (a walk
-        of the whole sort index for the first, 5.5 s; a quarter of a million links gathered and
-        de-duplicated for the second). Given the keys, it plans each from its own statistics.
-        They are read once per request: the FilterSet of each facet counted under the same
-        filter shares them.
-        """
-        memo: dict[str, list[Any]] | None = None
-        if self.request is not None:
-            memo = self.request.__dict__.setdefault("_filter_keys", {})
-        key = f"{rows.model._meta.label} {rows.query}"
-        if memo is None or key not in memo:
-            keys = list(rows.order_by().values_list("pk", flat=True))
-            if memo is None:
-                return keys
-            memo[key] = keys
-        return memo[key]
+        """The primary keys of ``rows``, read now, for a filter on a relation to be given them
+        (:func:`keys_of`)."""
+        return keys_of(rows, self.request)
 
     def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         """A filter whose value is read elsewhere (``ordering``): leave the rows as they are."""

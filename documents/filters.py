@@ -241,10 +241,11 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         "has_translation": has_facet("has_translation", public_translations()),
         "has_digital_object": has_facet("has_digital_object", public_digital_objects()),
     }
+    # not the agent and role filters, which match public agents only, nor the collection
+    # filter, which takes the units below a unit too, nor the date filters, which take ranges
+    scoped_facets = ("form", "language", "subject", "repository")
 
-    repository = MultiValueCharFilter(
-        field_name="collection__repository__identifier", label="Repository (identifier)"
-    )
+    repository = MultiValueCharFilter(method="filter_repository", label="Repository (identifier)")
     repository_id = MultiValueNumberFilter(
         field_name="collection__repository_id", label="Repository (id)"
     )
@@ -284,6 +285,10 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
 
     def filter_collection(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(in_subtree_q(value, self.user, prefix="collection__"))
+
+    def filter_repository(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        repositories = self.keys_of(Repository.objects.filter(identifier__in=value))
+        return queryset.filter(collection__repository__in=repositories)
 
     def filter_form(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         forms = self.keys_of(DocumentType.objects.filter(code__in=value))

@@ -329,14 +329,14 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
         return params
 
     def kept_total(self) -> int | None:
-        """The list's length without counting it: for an unfiltered list of every public
-        record, from the kept tallies (:func:`archive.facets.kept_total`); ``None`` where the
-        list is filtered, shows a curator unpublished records too, or its tallies are not
-        kept."""
+        """The list's length without counting it: for a list of every public record, or of
+        those with one value whose tallies are kept, from the tallies
+        (:func:`archive.facets.kept_total`); ``None`` where the list is otherwise filtered,
+        shows a curator unpublished records too, or its tallies are not kept."""
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is None or public_scope(self.request.user) is None:
             return None
-        return kept_total(filterset_class, self.filter_params())
+        return kept_total(filterset_class, self.filter_params(), self.request)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.respond(self.retrieve_data)

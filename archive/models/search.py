@@ -91,9 +91,14 @@ class FacetTally(models.Model):
     (:mod:`archive.facet_tallies`). The row with an empty ``facet`` and ``value`` counts the
     records themselves; it exists only while the tallies of its kind are complete, so an
     archive indexed before tallies were kept is counted the slow way until they are.
+
+    Tallies with a ``scope`` count only the records that have one facet value (the scope, a
+    ``facet<TAB>value`` line of :class:`RecordFacets`): the counts of a page filtered by that
+    value, kept for values many records have. Each scope has its own marker row.
     """
 
     kind = models.CharField("kind", max_length=12, choices=SearchKind.choices)
+    scope = models.TextField("scope (facet value)", blank=True, default="")
     facet = models.CharField("facet", max_length=40, blank=True)
     value = models.TextField("value (JSON)", blank=True)
     records = models.IntegerField("records", default=0)
@@ -102,11 +107,15 @@ class FacetTally(models.Model):
         verbose_name = "facet tally"
         verbose_name_plural = "facet tallies"
         constraints = [
+            # the scope last: every scope's marker row is found by kind, facet and value
             models.UniqueConstraint(
-                fields=["kind", "facet", "value"], name="facettally_unique_value"
+                fields=["kind", "facet", "value", "scope"], name="facettally_unique_value"
             ),
         ]
-        indexes = [models.Index(fields=["kind", "facet", "-records"], name="facettally_largest")]
+        indexes = [
+            models.Index(fields=["kind", "scope", "facet", "-records"], name="facettally_largest")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.facet}={self.value}: {self.records}"
+        scope = f" ({self.scope})" if self.scope else ""
+        return f"{self.kind}{scope} {self.facet}={self.value}: {self.records}"

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from archive import facet_tallies, facets
 from archive.facets import FilteredKeptCounts, KeptCounts, _count, _own_filter_removed
 from archive.importers import import_file
-from archive.models import Collection, FacetTally, Language, Repository
+from archive.models import Collection, FacetTally, Language, RecordFacets, Repository
 from archive.search.indexing import public_ids
 from documents.filters import DocumentFilterSet
 from documents.models import DigitalObject, Document, DocumentText, Place, Subject
@@ -82,6 +82,24 @@ def assert_filtered_equal_counted(params: QueryDict) -> None:
         assert in_order(found) == in_order(grouped), (params.urlencode(), name)
 
 
+@pytest.fixture(params=[False, True], ids=["every value passed over", "values kept in scopes"])
+def scopes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run a test twice: as the test archive is (no value has enough records for the counts
+    under it to be kept), and with the counts under every value that can have them kept, so a
+    filter by one value reads them once the first reader has started keeping them."""
+    if request.param:
+        monkeypatch.setattr(facet_tallies, "SCOPE_RECORDS", 1)
+    return request.param
+
+
+def kept_scopes() -> set[str]:
+    return set(
+        FacetTally.objects.filter(facet="", value="")
+        .exclude(scope="")
+        .values_list("scope", flat=True)
+    )
+
+
 def test_every_facet_of_documents_is_kept() -> None:
     assert set(facet_tallies.kept_facets(DocumentFilterSet)) == set(NAMES)
     # values that are records are kept by key and shown by their identifier and label, read
@@ -108,8 +126,10 @@ def test_the_founding_collection_is_counted_as_the_records_count(db: None) -> No
     assert marker.records == Document.objects.public().count()
 
 
-def test_kept_counts_follow_every_kind_of_change(world: World) -> None:
+def test_kept_counts_follow_every_kind_of_change(world: World, scopes: bool) -> None:
     assert_kept_equal_counted()
+    # with scopes, one kept for the largest value of each facet that can have them
+    assert len(kept_scopes()) == (len(DocumentFilterSet.scoped_facets) if scopes else 0)
     ja = Language.objects.get(code="ja")
     subject = Subject.objects.create(identifier="t-tally-subject", name="Tally subject")
     place = Place.objects.create(identifier="t-tally-place", name="Tally place")
@@ -264,7 +284,7 @@ def test_the_apis_numbered_pages_read_their_total_from_the_tallies(
 
 
 def test_ties_at_the_limit_are_broken_by_value(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, scopes: bool
 ) -> None:
     """With more values than are shown, the last places go to the values first in order among
     those with the same count, as in the grouped query; tallies are read a few at a time."""
@@ -290,6 +310,8 @@ def test_ties_at_the_limit_are_broken_by_value(
         assert found is not None
         grouped = in_order(_count(DocumentFilterSet, under, name, public, None))
         assert in_order(found) == grouped[:4], name
+    # (with scopes, the first facet's pass started keeping the form's, which the others read)
+    assert kept_scopes() == ({f"form\t[{world.letter.pk}]"} if scopes else set())
 
 
 def test_incomplete_tallies_are_not_read_until_recounted(world: World) -> None:
@@ -310,7 +332,7 @@ def test_incomplete_tallies_are_not_read_until_recounted(world: World) -> None:
 
 
 def test_imports_and_rebuilds_keep_the_counts(
-    world: World, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any, scopes: bool
 ) -> None:
     call_command("rebuild_search_index", verbosity=0)
     assert_kept_equal_counted()
@@ -325,3 +347,88 @@ def test_imports_and_rebuilds_keep_the_counts(
     assert result.ok, result.errors
     assert Document.objects.filter(identifier__startswith="t-tally-import-").count() == 2
     assert_kept_equal_counted()
+
+
+def test_a_scoped_facets_filter_selects_the_records_that_have_the_value(world: World) -> None:
+    """What keeping counts under a filter rests on: for each facet in ``scoped_facets`` and
+    each of its values, the documents the filter by that value gives are the public ones whose
+    kept values include it (the scope's line)."""
+    public = Document.objects.public()
+    stored = {
+        pk: set(text.split("\n"))
+        for pk, text in RecordFacets.objects.values_list("object_id", "values")
+    }
+    assert set(stored) == set(public.values_list("pk", flat=True))
+    for name in DocumentFilterSet.scoped_facets:
+        values = [row["value"] for row in counted(name)]
+        assert values, name
+        for value in values:
+            data = QueryDict(mutable=True)
+            data[name] = value
+            scope = facet_tallies.scope_of(DocumentFilterSet, data)
+            assert scope is not None, (name, value)
+            filtered = DocumentFilterSet(data, queryset=public).qs.values_list("pk", flat=True)
+            having = {pk for pk, lines in stored.items() if scope in lines}
+            assert set(filtered) == having, (name, value)
+    # no scope for several values, for two filters, or for a value that names nothing
+    for query in ("language=ja,ru", "language=ja&form=t-api-letter", "subject=t-none", "q=x"):
+        assert facet_tallies.scope_of(DocumentFilterSet, QueryDict(query)) is None, query
+
+
+def test_a_filter_by_a_value_many_records_have_reads_its_kept_counts(
+    client: Client, world: World, uncached: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first page filtered by a value that enough records have counts the matching
+    records' values and starts keeping the counts under it; the pages after, until and after a
+    change, read them instead, and every count equals the grouped one."""
+    languages = kept("language")
+    large, many = languages[0]["value"], languages[0]["count"]  # the most documents
+    small, fewer = languages[-1]["value"], languages[-1]["count"]  # the fewest
+    assert many > fewer
+    monkeypatch.setattr(facet_tallies, "SCOPE_RECORDS", fewer + 1)
+    names = ",".join(NAMES)
+    public = Document.objects.public()
+
+    def page(query: str) -> tuple[dict[str, Any], list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            body = get_json(client, f"/api/v1/documents/?{query}&facets={names}")
+        under = QueryDict(query)
+        for name in NAMES:
+            if name != "language":
+                grouped = _count(DocumentFilterSet, under, name, public, None)
+                assert in_order(body["facets"][name]) == in_order(grouped), (query, name)
+        return body, [q["sql"] for q in queries if "archive_recordfacets" in q["sql"]]
+
+    _, passed = page(f"language={large}")
+    assert len(passed) == 2  # the pass over the values, then the scope counted from them
+    assert kept_scopes() == {f"language\t[{Language.objects.get(code=large).pk}]"}
+    _, passed = page(f"language={large}")
+    assert passed == []  # read from the scope's tallies
+    # too few records: counted each time, not kept
+    assert len(page(f"language={small}")[1]) == 1
+    assert len(page(f"language={small}")[1]) == 1
+    # changes to records in the scope and out of it: the tallies follow
+    language = Language.objects.get(code=large)
+    new = make_document("t-scope-doc", world.letter, languages=[language], **PUBLIC)
+    AgentRole.objects.create(document=new, agent=world.hatoyama, role="author")
+    assert page(f"language={large}")[1] == []
+    new.languages.clear()
+    assert page(f"language={large}")[1] == []
+    Document.objects.get(pk=new.pk).delete()
+    withdrawn = public.filter(languages=language).first()
+    assert withdrawn is not None
+    withdrawn.status = "draft"
+    withdrawn.save()
+    body, passed = page(f"language={large}")
+    assert passed == []
+    assert sum(row["count"] for row in body["facets"]["form"]) == many - 1
+    # the lists' lengths are the scope's too, read instead of counted
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/documents/?language={large}")
+        numbered = get_json(client, f"/api/v1/documents/?language={large}&page=1")
+    assert html.context["page"].paginator.count == numbered["count"] == many - 1
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    # a recount starts over: the scope is kept again by the next reader
+    facet_tallies.recount("document", public_ids("document"))
+    assert kept_scopes() == set()
+    assert len(page(f"language={large}")[1]) == 2
