@@ -312,6 +312,19 @@ def scope_of(
     return f"{name}\t{json.dumps(keys)}" if len(keys) == 1 else None
 
 
+def share(kind: str, facet: str, keys: Collection[str]) -> float:
+    """The part of the public records of ``kind`` that have one of the values ``keys`` (as the
+    tallies key them) of ``facet``, from the tallies of every record (a record with two of
+    them counted twice); ``0`` if they are not complete."""
+    rows = FacetTally.objects.filter(
+        kind=kind, scope="", facet__in=[facet, MARKER[0]], value__in=[*keys, MARKER[1]]
+    )
+    records = dict.fromkeys([facet, MARKER[0]], 0)
+    for name, count in rows.values_list("facet", "records"):
+        records[name] += count
+    return records[facet] / records[MARKER[0]] if records[MARKER[0]] else 0.0
+
+
 def keep(kind: str, scope: str) -> None:
     """Start keeping the tallies of ``scope``'s records (see the module docstring): counted
     from the values kept per record, under a lock that makes every write of tallies wait, so

@@ -491,6 +491,18 @@ class KirokuFilterForm(forms.Form):
 _form_classes: dict[type[django_filters.FilterSet], type[forms.Form]] = {}
 
 
+def per_request[T](request: Any, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, once per ``request`` for each ``key`` (each time if there is no request):
+    what the filters read about their values, shared by the FilterSet of each facet counted
+    under the same filter."""
+    if request is None:
+        return compute()
+    memo = request.__dict__.setdefault("_filter_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def keys_of(rows: QuerySet, request: Any = None) -> list[Any]:
     """The primary keys of ``rows``, read now, for a filter on a relation to be given them.
 
@@ -499,19 +511,14 @@ def keys_of(rows: QuerySet, request: Any = None) -> list[Any]:
     and one of 250,000 to have the same three hundred, and plans both pages alike (a walk
     of the whole sort index for the first, 5.5 s; a quarter of a million links gathered and
     de-duplicated for the second). Given the keys, it plans each from its own statistics.
-    They are read once per ``request``: the FilterSet of each facet counted under the same
-    filter shares them, as do the kept counts that look the value up (``facet_tallies``).
+    They are read once per ``request`` (:func:`per_request`), as are the kept counts' look-ups
+    of the same value (``facet_tallies.scope_of``).
     """
-    memo: dict[str, list[Any]] | None = None
-    if request is not None:
-        memo = request.__dict__.setdefault("_filter_keys", {})
-    key = f"{rows.model._meta.label} {rows.query}"
-    if memo is None or key not in memo:
-        keys = list(rows.order_by().values_list("pk", flat=True))
-        if memo is None:
-            return keys
-        memo[key] = keys
-    return memo[key]
+    return per_request(
+        request,
+        f"keys {rows.model._meta.label} {rows.query}",
+        lambda: list(rows.order_by().values_list("pk", flat=True)),
+    )
 
 
 class KirokuFilterSet(django_filters.FilterSet):

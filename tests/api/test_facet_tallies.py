@@ -432,3 +432,25 @@ def test_a_filter_by_a_value_many_records_have_reads_its_kept_counts(
     facet_tallies.recount("document", public_ids("document"))
     assert kept_scopes() == set()
     assert len(page(f"language={large}")[1]) == 2
+
+
+def test_a_filter_by_values_on_many_documents_tests_each_document(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Languages and subjects on a large part of the documents are filtered by testing each
+    document (``EXISTS``), the others by the list of their documents (``IN``), as the kept
+    tallies tell them apart (``DocumentFilterSet._linked``); both find the same documents."""
+    public = Document.objects.public()
+    for name, lookup in (("language", "languages__code"), ("subject", "subjects__identifier")):
+        values = kept(name)
+        (most, fewest) = values[0], values[-1]
+        assert most["count"] > fewest["count"], name
+        share = (most["count"] + fewest["count"]) / 2 / public.count()
+        monkeypatch.setattr(DocumentFilterSet, "BROAD", share)
+        for row, broad in ((most, True), (fewest, False)):
+            rows = DocumentFilterSet(QueryDict(f"{name}={row['value']}"), queryset=public).qs
+            assert ("EXISTS" in str(rows.query)) is broad, (name, row)
+            expected = public.filter(**{lookup: row["value"]})
+            assert sorted(rows.values_list("pk", flat=True)) == sorted(
+                expected.values_list("pk", flat=True)
+            )
