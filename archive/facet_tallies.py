@@ -296,7 +296,6 @@ def scope_of(
     ``facet<TAB>key`` line if ``data`` is one filter by one value of a facet in the FilterSet's
     ``scoped_facets`` and the value names a record; ``None`` otherwise. The record is looked
     up as the filter looks it up, once per ``request`` (``archive.filters.keys_of``)."""
-
     if len(data) != 1:
         return None
     (name,) = data
@@ -342,8 +341,8 @@ def keep(kind: str, scope: str) -> None:
             return  # counted the slow way, or kept already (by another reader)
         totals: Counter[str] = Counter()
         records = 0
-        # a value's line in a record's values, found by text first (``facet<TAB>key`` may
-        # also end a longer key) and then by line
+        # the records whose values have the scope's line: found by text first, then by line
+        # (the text can also end a longer line, of a facet whose name ends with this one's)
         stored = RecordFacets.objects.filter(kind=kind, values__contains=scope).order_by()
         for text in stored.values_list("values", flat=True).iterator(chunk_size=5000):
             lines = _lines(text)
