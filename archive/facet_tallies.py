@@ -294,18 +294,23 @@ def scope_of(
 ) -> str | None:
     """The scope whose records are exactly those ``data`` selects: the value's
     ``facet<TAB>key`` line if ``data`` is one filter by one value of a facet in the FilterSet's
-    ``scoped_facets`` and the value names a record; ``None`` otherwise. The record is looked
-    up as the filter looks it up, once per ``request`` (``archive.filters.keys_of``)."""
+    ``scoped_facets`` and the value names a record (or is the facet's value itself, a role's
+    code); ``None`` otherwise. A record is looked up as the filter looks it up, once per
+    ``request`` (``archive.filters.keys_of``)."""
     if len(data) != 1:
         return None
     (name,) = data
     kept = kept_facets(filterset_class).get(name)
-    if name not in filterset_class.scoped_facets or kept is None or kept.model is None:
-        return None  # (kept as itself, a value is not the filter's, which names a record)
+    if name not in filterset_class.scoped_facets or kept is None:
+        return None
     form = filterset_class(data).form
     values = form.cleaned_data.get(name) if form.is_valid() else None
     if not values or len(values) != 1:
         return None
+    if kept.model is None:
+        # kept as the value itself: a scope if the filter's value is the facet's whole key
+        plain = not (kept.facet.label or kept.facet.annotate or kept.facet.members)
+        return f"{name}\t{json.dumps([values[0]])}" if plain else None
     field = kept.facet.value.rsplit("__", 1)[-1]
     keys = keys_of(kept.model._default_manager.filter(**{f"{field}__in": values}), request)
     return f"{name}\t{json.dumps(keys)}" if len(keys) == 1 else None
