@@ -49,12 +49,12 @@ from django.db.models import CharField, F, Model, QuerySet, Value
 from django.utils.module_loading import import_string
 
 from archive.bulk import BulkTable
-from archive.filters import keys_of
+from archive.catalogue_cache import class_key, params_key
+from archive.filters import keys_of, per_request
 from archive.models import FacetTally, RecordFacets, SearchKind
 from archive.models.base import Publishable
 
 if TYPE_CHECKING:
-    from django.db.backends.base.base import BaseDatabaseWrapper
     from django.http import QueryDict
 
     from archive.filters import Facet, KirokuFilterSet
@@ -295,25 +295,29 @@ def scope_of(
     """The scope whose records are exactly those ``data`` selects: the value's
     ``facet<TAB>key`` line if ``data`` is one filter by one value of a facet in the FilterSet's
     ``scoped_facets`` and the value names a record (or is the facet's value itself, a role's
-    code); ``None`` otherwise. A record is looked up as the filter looks it up, once per
-    ``request`` (``archive.filters.keys_of``)."""
+    code); ``None`` otherwise. Worked out once per ``request`` (the facet counts and the list's
+    length both ask), the record looked up as the filter looks it up (``keys_of``)."""
     if len(data) != 1:
         return None
     (name,) = data
     kept = kept_facets(filterset_class).get(name)
     if name not in filterset_class.scoped_facets or kept is None:
         return None
-    form = filterset_class(data).form
-    values = form.cleaned_data.get(name) if form.is_valid() else None
-    if not values or len(values) != 1:
-        return None
-    if kept.model is None:
-        # kept as the value itself: a scope if the filter's value is the facet's whole key
-        plain = not (kept.facet.label or kept.facet.annotate or kept.facet.members)
-        return f"{name}\t{json.dumps([values[0]])}" if plain else None
-    field = kept.facet.value.rsplit("__", 1)[-1]
-    keys = keys_of(kept.model._default_manager.filter(**{f"{field}__in": values}), request)
-    return f"{name}\t{json.dumps(keys)}" if len(keys) == 1 else None
+
+    def scope() -> str | None:
+        form = filterset_class(data).form
+        values = form.cleaned_data.get(name) if form.is_valid() else None
+        if not values or len(values) != 1:
+            return None
+        if kept.model is None:
+            # kept as the value itself: a scope if the filter's value is the facet's whole key
+            plain = not (kept.facet.label or kept.facet.annotate or kept.facet.members)
+            return f"{name}\t{json.dumps([values[0]])}" if plain else None
+        field = kept.facet.value.rsplit("__", 1)[-1]
+        keys = keys_of(kept.model._default_manager.filter(**{f"{field}__in": values}), request)
+        return f"{name}\t{json.dumps(keys)}" if len(keys) == 1 else None
+
+    return per_request(request, f"scope {class_key(filterset_class)} {params_key(data)}", scope)
 
 
 def share(kind: str, facet: str, keys: Collection[str]) -> float:
@@ -335,14 +339,9 @@ def keep(kind: str, scope: str) -> None:
     none moves the others while these are counted and none after them misses them (on SQLite
     the write lock does this; on PostgreSQL a lock on the tallies' table that
     :func:`replace` also takes, before it reads which scopes there are)."""
-    using = router.db_for_write(FacetTally)
-    connection = connections[using]
-    with transaction.atomic(using=using):
-        if connection.vendor == "postgresql":
-            table = connection.ops.quote_name(FacetTally._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")  # nosec B608
-        if not complete(kind) or total(kind, scope) is not None:
+    with transaction.atomic(using=router.db_for_write(FacetTally)):
+        _lock_tallies("SHARE ROW EXCLUSIVE")
+        if complete_scopes(kind, "", scope) != {""}:
             return  # counted the slow way, or kept already (by another reader)
         totals: Counter[str] = Counter()
         records = 0
@@ -354,21 +353,32 @@ def keep(kind: str, scope: str) -> None:
             if scope in lines:
                 totals.update(lines)
                 records += 1
-        rows = [
-            (kind, scope, facet, value, count)
-            for line, count in sorted(totals.items())
-            for facet, value in [line.split("\t", 1)]
-        ]
-        rows.append((kind, scope, *MARKER, records))
-        _insert_tallies(connection, rows)
+        _insert_tallies(kind, scope, totals, records)
 
 
-def _insert_tallies(connection: BaseDatabaseWrapper, rows: list[tuple[Any, ...]]) -> None:
-    """Insert ``(kind, scope, facet, value, records)`` rows. On PostgreSQL by ``COPY``: a
-    scope of a million documents has some 100,000 values, which multi-row ``INSERT``s took
-    4.8 s to write (most of it the driver parsing statements of thousands of parameters),
-    ``executemany`` 1.9 s."""
+def _lock_tallies(mode: str) -> None:
+    """On PostgreSQL, lock the tallies' table in ``mode`` until the transaction ends (see
+    :func:`keep`); SQLite's write lock already serialises writers."""
+    connection = connections[router.db_for_write(FacetTally)]
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(FacetTally._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN {mode} MODE")  # nosec B608 (constants)
+
+
+def _insert_tallies(kind: str, scope: str, totals: Counter[str], records: int) -> None:
+    """Write the complete tallies of ``scope``: ``totals`` by ``facet<TAB>value`` line, and the
+    marker counting ``records``. On PostgreSQL by ``COPY``: a scope of a million documents has
+    some 100,000 values, which multi-row ``INSERT``s took 4.8 s to write (most of it the
+    driver parsing statements of thousands of parameters), ``executemany`` 1.9 s."""
+    connection = connections[router.db_for_write(FacetTally)]
     names = ("kind", "scope", "facet", "value", "records")
+    rows = [
+        (kind, scope, facet, value, count)
+        for line, count in sorted(totals.items())
+        for facet, value in [line.split("\t", 1)]
+    ]
+    rows.append((kind, scope, *MARKER, records))
     if connection.vendor != "postgresql":
         BulkTable(FacetTally, None).insert([dict(zip(names, row, strict=True)) for row in rows])
         return
@@ -411,11 +421,7 @@ def replace(kind: str, ids: Sequence[int], values: dict[int, set[str]]) -> None:
 def _scopes(kind: str) -> frozenset[str]:
     """The scopes of ``kind`` whose tallies are kept; on PostgreSQL read under the lock that
     :func:`keep` waits for, so a scope being counted is not missed."""
-    connection = connections[router.db_for_write(FacetTally)]
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(FacetTally._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")  # nosec B608
+    _lock_tallies("ROW EXCLUSIVE")
     markers = FacetTally.objects.filter(kind=kind, facet=MARKER[0], value=MARKER[1])
     return frozenset(markers.exclude(scope="").values_list("scope", flat=True))
 
@@ -491,15 +497,7 @@ def recount(kind: str, ids: Iterable[int], batch: int = 500) -> int:
             for lines in values.values():
                 totals.update(lines)
             _store(kind, values)
-        FacetTally.objects.bulk_create(
-            [
-                FacetTally(kind=kind, facet=facet, value=value, records=records)
-                for line, records in sorted(totals.items())
-                for facet, value in [line.split("\t", 1)]
-            ],
-            batch_size=STATEMENT_ROWS,
-        )
-        FacetTally.objects.create(kind=kind, facet=MARKER[0], value=MARKER[1], records=len(ids))
+        _insert_tallies(kind, "", totals, len(ids))
     return len(ids)
 
 
