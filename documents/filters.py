@@ -9,12 +9,14 @@ reusing a filter's join.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from archive import facet_tallies
 from archive.filters import (
@@ -30,9 +32,11 @@ from archive.filters import (
     choice_label,
     country_label,
     date_ordering,
+    date_overlap_q,
     decade_filter,
     decade_label,
     decade_of,
+    earliest_start,
     field_ordering,
     in_subtree_q,
     ordering_filter,
@@ -335,6 +339,46 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
             return queryset  # combined with the agent filter above
         roles = self._roles().filter(role__in=value)
         return self._linked(queryset, roles, "role", [json.dumps([role]) for role in value])
+
+    def overlapping(self, first: date | None, last: date | None) -> Q:
+        """By class of span (``date_overlap_q(by_span=True)``, read from the index
+        ``document_public_by_period``) for a period with both ends that the kept year tallies
+        say fewer than :attr:`BROAD_PERIOD` of the public documents start in (counting the
+        year before it too). At a million documents the year 1956 (17,188 documents) was read
+        through the 550,000 that start before its end: its page 2.8 s on SQLite and 1.1 s on
+        PostgreSQL. A period most documents overlap is left as one condition: the page's keys
+        are then found in a few steps of the sort order's index, where the ranges by class
+        would gather and sort them all."""
+        if first is None or last is None:
+            return date_overlap_q(first, last)
+        years = [json.dumps([year]) for year in range(first.year - 1, last.year + 1)]
+        share = per_request(
+            self.request,
+            f"share year {years[0]}–{years[-1]}",
+            lambda: facet_tallies.share(self.search_kind, "year", years),
+        )
+        if share >= self.BROAD_PERIOD:
+            return date_overlap_q(first, last)
+        period = date_overlap_q(first, last, by_span=True)
+        # The date orders' keys of the documents found lie between the earliest start among
+        # them and the period's end (undated starts sort last either way): said outright, so
+        # a page in date order is read from there on, not from the list's start through every
+        # earlier document (PostgreSQL expects the matches spread evenly along the order).
+        earliest = per_request(
+            self.request,
+            f"earliest {first} {last} {self.queryset.query}",
+            lambda: earliest_start(self.queryset, first, last),
+        )
+        if earliest is None:
+            return period
+        return (
+            period
+            & Q(GreaterThanOrEqual(sort_date(), earliest))
+            & Q(LessThanOrEqual(sort_date(descending=True), last))
+        )
+
+    #: the part of the public documents from which a period is one condition (``overlapping``)
+    BROAD_PERIOD = 0.5
 
     #: the part of the public documents from which a filter by linked records tests each
     #: document in turn (see ``_linked``)

@@ -16,7 +16,7 @@ from typing import Any, Self
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import DateField, Expression, Prefetch, Q, Value
+from django.db.models import DateField, Expression, F, Func, IntegerField, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -227,6 +227,54 @@ def sort_date(field_name: str = "date_start", *, descending: bool = False) -> Ex
     return Coalesce(
         field_name, DateConstant(FAR_PAST if descending else FAR_FUTURE), output_field=DateField()
     )
+
+
+#: the classes of a record's span of dates (``date_end`` less ``date_start``), by the most days
+#: each takes: a day, a month or a year; up to a decade; up to a century (see
+#: :class:`DateSpanClass`)
+DATE_SPAN_CLASSES: dict[int, int] = {1: 366, 2: 3653, 3: 36525}
+#: the class of a longer span, or of an open one (one end NULL)
+OPEN_SPAN = 9
+
+
+class DateSpanClass(Func):
+    """Which of :data:`DATE_SPAN_CLASSES` a record's dates span (:data:`OPEN_SPAN` if none, or
+    one end is open; NULL if undated): the key of an index that lets a filter by a period read
+    only the records that start near it (``archive.filters.date_overlap_q``).
+
+    A record overlaps a period when it starts before the period ends and ends after it begins;
+    an index on the start alone reads every record that starts before the end (at a million
+    documents, 550,000 for the year 1956, to find 17,000). A record of a class of at most
+    ``n`` days that overlaps the period starts at most ``n`` days before it, so within each
+    class the start is bounded on both sides. The limits are written into the statement, as
+    :class:`DateConstant` writes its date, so the filter's expression is the index's.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, prefix: str = "") -> None:
+        super().__init__(F(f"{prefix}date_start"), F(f"{prefix}date_end"))
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        # two columns (no parameters), each named several times
+        start, end = (compiler.compile(column)[0] for column in self.get_source_expressions())
+        # PostgreSQL subtracts dates in days; SQLite keeps them as ISO text
+        days = (
+            f"({end} - {start})"
+            if connection.vendor == "postgresql"
+            else f"(julianday({end}) - julianday({start}))"
+        )
+        classes = " ".join(
+            f"WHEN {days} <= {limit} THEN {number}" for number, limit in DATE_SPAN_CLASSES.items()
+        )
+        sql = (
+            f"(CASE WHEN {start} IS NULL AND {end} IS NULL THEN NULL"
+            f" WHEN {start} IS NULL OR {end} IS NULL THEN {OPEN_SPAN}"
+            f" {classes} ELSE {OPEN_SPAN} END)"
+        )
+        return sql, []
 
 
 class CodeManager(models.Manager):

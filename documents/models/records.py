@@ -21,7 +21,7 @@ from archive.models import (
     ReferenceLevel,
     Repository,
 )
-from archive.models.base import related_records, sort_date
+from archive.models.base import DateSpanClass, related_records, sort_date
 from archive.references import format_reference
 
 
@@ -110,6 +110,16 @@ class Document(IdentifiedModel, DatedModel):
             ),
             # date range facets and filters
             models.Index(fields=["date_start", "date_end"], name="document_date_range"),
+            # public records by period (year, decade, a from–to range): within a class of span,
+            # the records that can overlap the period start near it (DateSpanClass)
+            models.Index(
+                F("status"),
+                F("restricted"),
+                DateSpanClass(),
+                F("date_start"),
+                F("date_end"),
+                name="document_public_by_period",
+            ),
             # documents of a unit (collection pages, EAD export)
             models.Index(fields=["collection", "reference_segment"], name="document_in_unit"),
             # sort by title
