@@ -109,6 +109,8 @@ def cases(manifest: dict[str, Any]) -> list[Case]:
     total = Document.objects.public().count()  # what the lists page through
     last_page = max(1, (total + DEFAULT_PAGE_SIZE - 1) // DEFAULT_PAGE_SIZE)
     api_last_page = max(1, (total + 19) // 20)
+    dated = Document.objects.public().filter(date_start__isnull=False).order_by("date_start")
+    year = dated.values_list("date_start", flat=True)[dated.count() // 2].year
     listed = [
         Case("browse: first page", "/documents/", "browse"),
         Case("browse: all facets (API)", f"/api/v1/documents/?facets={FACETS}", "browse"),
@@ -122,6 +124,11 @@ def cases(manifest: dict[str, Any]) -> list[Case]:
             f"/api/v1/documents/?language=ja&facets={FACETS}",
             "browse",
         ),
+        # a period: the year the middle of the dated documents start in
+        Case(
+            "browse: a year + facets", f"/api/v1/documents/?year={year}&facets={FACETS}", "browse"
+        ),
+        Case("browse: a year (HTML)", f"/documents/?year={year}", "browse"),
         Case("browse: last page (HTML)", f"/documents/?page={last_page}", "deep"),
         # the farthest from either end: read from the nearer end, half the list is stepped over
         Case("browse: middle page (HTML)", f"/documents/?page={(last_page + 1) // 2}", "deep"),

@@ -91,17 +91,19 @@ def test_the_period_is_read_from_the_index_by_class_of_span() -> None:
     """Each class of span is a range of starts in ``document_public_by_period``: the filter's
     expression is spelt as the index's (else the database cannot match them, and reads every
     record that starts before the period ends). A test's few rows would be read whole, so the
-    plan asked for is one class's, with the index forced on SQLite and other ways priced out
-    on PostgreSQL; the database then says which of the index's columns it can use."""
+    plan asked for is one class's, of years no record starts in, with the index forced on SQLite
+    and other ways priced out on PostgreSQL; the database then says which of the index's
+    columns it can use."""
     one = Document.objects.public().filter(
-        Exact(DateSpanClass(), 1),
-        date_start__gte=date(1955, 1, 1),
-        date_start__lte=date(1956, 12, 31),
+        Exact(DateSpanClass(), 2),
+        date_start__gte=date(1801, 1, 1),
+        date_start__lte=date(1811, 12, 31),
     )
     sql, params = one.order_by().values("pk").query.sql_with_params()
     table = '"documents_document"'
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE documents_document")  # as other tests left it
             for setting in ("seqscan", "bitmapscan"):
                 cursor.execute(f"SET LOCAL enable_{setting} = off")
             cursor.execute(f"EXPLAIN {sql}", params)
@@ -111,7 +113,7 @@ def test_the_period_is_read_from_the_index_by_class_of_span() -> None:
         read = "\n".join(str(row) for row in cursor.fetchall())
     if connection.vendor == "postgresql":
         assert "Scan using document_public_by_period" in read, read
-        assert re.search(r"Index Cond: .*CASE WHEN .* = 1\).*date_start >=", read), read
+        assert re.search(r"Index Cond: .*CASE WHEN .* = 2\).*date_start >=", read), read
     else:
         assert "<expr>=? AND date_start>? AND date_start<?" in read, read
 
