@@ -694,6 +694,12 @@ def in_subtree_q(identifiers: list[str], user: Any = None, prefix: str = "") -> 
     """Rows in the collections named by ``identifiers`` or any unit below them (tree_path).
 
     Only units ``user`` may see count, so a hidden unit's identifier finds nothing.
+
+    Rows of another model (``prefix`` names their relation to the unit, ``collection__``) are
+    given the units' keys, read first: joined to the units and tested by path, a unit's
+    documents were found by reading every document (SQLite cannot read a case-insensitive
+    ``LIKE`` from an index on the path, and started from the documents), 39 s for the page of
+    a unit of 181 documents among a million, 41 s for a fonds of 100,000.
     """
     paths = (
         Collection.objects.visible_to(user)
@@ -702,8 +708,11 @@ def in_subtree_q(identifiers: list[str], user: Any = None, prefix: str = "") -> 
     )
     condition = Q(pk__in=[])
     for path in paths:
-        condition |= Q(**{f"{prefix}tree_path__startswith": path})
-    return condition
+        condition |= Q(tree_path__startswith=path)
+    if not prefix:
+        return condition
+    units = list(Collection.objects.filter(condition).values_list("pk", flat=True))
+    return Q(**{f"{prefix.removesuffix('__')}__in": units})
 
 
 # ---------------------------------------------------------------------------------------------

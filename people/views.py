@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from archive.browse import Browse, FacetSpec
@@ -94,15 +96,6 @@ def agent_queryset() -> QuerySet[Agent]:
         # relations in both directions between public agents, with their evidence
         Prefetch("relations_out", _public_relations(), "public_relations_out"),
         Prefetch("relations_in", _public_relations(), "public_relations_in"),
-        # the agent's roles in public documents, with each document's form and date
-        Prefetch(
-            "document_roles",
-            AgentRole.objects.filter(AgentRole.public_q())
-            .select_related("document__document_type", "document__collection__repository")
-            .prefetch_related("document__languages")
-            .order_by("document__date_start", "document__title"),
-            "public_roles",
-        ),
     )
 
 
@@ -142,11 +135,54 @@ def _names_by_script(agent: Agent) -> list[tuple[str, list[NameForm]]]:
     return [(groups[s][0].get_script_display(), groups[s]) for s in ordered]
 
 
-def _documents_by_role(agent: Agent) -> list[tuple[str, list[Any]]]:
-    groups: dict[str, list[Any]] = {}
-    for role in sorted(agent.public_roles, key=lambda r: _ROLE_ORDER.get(r.role, 99)):
-        groups.setdefault(role.get_role_display(), []).append(role)
-    return list(groups.items())
+#: the documents listed under each of an agent's roles on its page (the rest are a link away)
+DOCUMENTS_PER_ROLE = 20
+
+
+@dataclass
+class RoleDocuments:
+    """An agent's public documents in one role: how many, the first by date, and the browse
+    page that lists them all (``?agent=…&role=…``)."""
+
+    label: str
+    total: int
+    rows: list[AgentRole]
+    url: str
+
+
+def _documents_by_role(agent: Agent) -> list[RoleDocuments]:
+    """The agent's public documents by role, the first :data:`DOCUMENTS_PER_ROLE` of each in
+    date order: two queries however many there are (the most prolific agent of a million
+    documents has 103,185 roles, and listing them all took its page 18 s)."""
+    roles = AgentRole.objects.filter(AgentRole.public_q(), agent=agent).order_by()
+    totals = dict(roles.values_list("role").annotate(total=Count("id")))
+    place = Window(
+        RowNumber(),
+        partition_by=F("role"),
+        order_by=[F("document__date_start").asc(nulls_last=True), "document__title", "pk"],
+    )
+    # the places worked out over the keys alone, then the rows shown read by key (the window
+    # over the full rows sorted every role's documents with all their columns: 1.25 s)
+    keys = roles.annotate(place=place).filter(place__lte=DOCUMENTS_PER_ROLE).values("pk")
+    first = (
+        AgentRole.objects.filter(pk__in=keys)
+        .select_related("document__document_type", "document__collection__repository")
+        .prefetch_related("document__languages")
+        .order_by(F("document__date_start").asc(nulls_last=True), "document__title", "pk")
+    )
+    shown: dict[str, list[AgentRole]] = {}
+    for row in first:
+        shown.setdefault(row.role, []).append(row)
+    browse = reverse("documents:list")
+    return [
+        RoleDocuments(
+            label=str(DocumentRole(code).label) if code in DocumentRole.values else code,
+            total=totals[code],
+            rows=shown.get(code, []),
+            url=f"{browse}?{urlencode({'agent': agent.identifier, 'role': code})}",
+        )
+        for code in sorted(totals, key=lambda code: _ROLE_ORDER.get(code, 99))
+    ]
 
 
 @negotiated(agent_queryset)

@@ -169,3 +169,34 @@ def test_publication_query_count_is_constant(count_queries) -> None:  # type: ig
             )
         counts.append(count_queries(f"/documents/publications/t-rec-pub-{n}/"))
     assert counts[0] == counts[1], counts
+
+
+def test_a_prolific_agents_page_lists_the_first_documents_of_each_role_and_links_to_all(
+    client: Client,
+) -> None:
+    """The page lists the first ``DOCUMENTS_PER_ROLE`` of a role's documents in date order,
+    says how many there are, and links to the list of documents filtered by the agent and the
+    role, which has them all (the most prolific agent of a million documents has 103,185)."""
+    from people.views import DOCUMENTS_PER_ROLE
+
+    agent = make_agent("t-rec-prolific")
+    for i in range(DOCUMENTS_PER_ROLE + 5):
+        doc = make_document(f"t-rec-prolific-{i:02d}", date_edtf=f"{1990 - i}")
+        AgentRole.objects.create(document=doc, agent=agent, role="author")
+    doc = make_document("t-rec-prolific-sent", date_edtf="1956")
+    AgentRole.objects.create(document=doc, agent=agent, role="sender")
+    documents = section(page(client, "/people/t-rec-prolific/"), "documents")
+    author, sender = documents.split("<h3>", 2)[1:]
+    assert f'<span class="meta">({DOCUMENTS_PER_ROLE + 5})</span>' in author
+    listed = re.findall(r'href="/documents/(t-rec-prolific-\d+)/"', author)
+    # the earliest first: the last made are the earliest dated
+    expected = [f"t-rec-prolific-{i:02d}" for i in range(DOCUMENTS_PER_ROLE + 4, 4, -1)]
+    assert listed == expected
+    link = re.search(r'<a href="(/documents/\?agent=t-rec-prolific&amp;role=author)">', author)
+    assert link, author
+    assert f"All {DOCUMENTS_PER_ROLE + 5} documents" in author
+    browse = client.get(link.group(1).replace("&amp;", "&"))
+    assert browse.context["page"].paginator.count == DOCUMENTS_PER_ROLE + 5
+    # a role with no more than the page shows has no link
+    assert "(1)" in sender
+    assert "role=sender" not in sender
