@@ -20,7 +20,8 @@ from archive.browse import (
     Browse,
     document_facets,
 )
-from archive.filters import decade_of, in_subtree_q
+from archive.facets import facet_counts, kept_total
+from archive.filters import in_subtree_q
 from archive.models import Collection, Repository, SearchKind
 from documents.chronology import timeline_decades, timeline_entries
 from documents.filters import DocumentFilterSet
@@ -33,23 +34,23 @@ def home(request: HttpRequest) -> HttpResponse:
     """What the archive holds: counts by repository, form and decade, recent and featured
     records, and a search box. A fixed number of queries."""
     documents = Document.objects.public()
+    # the browse page's own facet counts, kept as records change (archive.facet_tallies) and
+    # cached with the catalogue: grouping the public documents took 1.6 s at a million
+    nothing = QueryDict()
+    counts = facet_counts(
+        DocumentFilterSet, nothing, ["repository", "form", "decade"], documents, shared="public"
+    )
+    total = kept_total(DocumentFilterSet, nothing)
     context = {
-        "document_count": documents.count(),
+        "document_count": documents.count() if total is None else total,
         "agent_count": Agent.objects.public().count(),
-        "by_repository": documents.filter(Repository.public_q("collection__repository__"))
-        .values("collection__repository__identifier", "collection__repository__name")
-        .annotate(n=Count("id"))
-        .order_by("-n"),
-        "by_form": documents.values("document_type__code", "document_type__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "document_type__name"),
-        "by_decade": documents.filter(date_start__isnull=False)
-        .annotate(decade=decade_of("date_start"))
-        .values("decade")
-        .annotate(n=Count("id"))
-        .order_by("decade"),
-        # the newest and the featured public records, with what their list rows show
-        "recent": list_rows(documents.order_by("-created_at", "-id"))[:6],
+        "by_repository": counts["repository"],
+        "by_form": counts["form"],
+        "by_decade": sorted(counts["decade"], key=lambda row: row["value"]),
+        # the newest and the featured public records, with what their list rows show; the
+        # newest by key, which follows the order records were added in and is read from the
+        # key's index (by ``created_at``, a million documents were sorted: 2.3 s)
+        "recent": list_rows(documents.order_by("-id"))[:6],
         "featured": list_rows(documents.filter(featured=True).order_by("date_start", "id"))[:6],
     }
     return render(request, "archive/home.html", context)

@@ -88,9 +88,23 @@ def test_timeline_by_decade_with_year_anchors(client: Client) -> None:
 def test_home_counts(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
-    decades = {row["decade"]: row["n"] for row in response.context["by_decade"]}
+    decades = {row["value"]: row["count"] for row in response.context["by_decade"]}
     public = Document.objects.public()
     assert decades[1950] == public.filter(date_start__year__range=(1950, 1959)).count()
+    assert list(decades) == sorted(decades)
+    # the browse page's kept counts, as the database counts them
+    assert response.context["document_count"] == public.count()
+    forms = {row["value"]: row["count"] for row in response.context["by_form"]}
+    assert forms == {
+        code: public.filter(document_type__code=code).count()
+        for code in public.values_list("document_type__code", flat=True)
+    }
+    repositories = {row["value"]: row["count"] for row in response.context["by_repository"]}
+    assert repositories
+    for identifier, count in repositories.items():
+        assert count == public.filter(collection__repository__identifier=identifier).count()
+    recent = [document.pk for document in response.context["recent"]]
+    assert recent == list(public.order_by("-id").values_list("pk", flat=True)[:6])
     html = response.content.decode()
     assert 'action="/search/"' in html
     assert "/documents/?decade=1950" in html
