@@ -200,14 +200,14 @@ def collection_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     # the whole public tree below the unit, in arrangement order, with document counts
     tree = (
         Collection.objects.public()
-        .filter(in_subtree_q([unit.identifier], request.user))
+        .filter(in_subtree_q([unit.identifier], request.user, request=request))
         .exclude(pk=unit.pk)
         .select_related("level")
         .annotate(document_count=Count("documents", filter=Document.public_q("documents__")))
         .order_by("tree_path")
     )
     documents = Document.objects.public().filter(
-        in_subtree_q([unit.identifier], request.user, prefix="collection__")
+        in_subtree_q([unit.identifier], request.user, prefix="collection__", request=request)
     )
     browse, context = browse_documents(
         request, documents, document_facets(exclude=frozenset({"repository"}))

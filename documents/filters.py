@@ -9,6 +9,7 @@ reusing a filter's join.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -293,7 +294,9 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         fields: list[str] = []
 
     def filter_collection(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        return queryset.filter(in_subtree_q(value, self.user, prefix="collection__"))
+        return queryset.filter(
+            in_subtree_q(value, self.user, prefix="collection__", request=self.request)
+        )
 
     def filter_repository(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         repositories = self.keys_of(Repository.objects.filter(identifier__in=value))
@@ -306,12 +309,12 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
     def filter_language(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         languages = self.keys_of(Language.objects.filter(code__in=value))
         through = Document.languages.through.objects.filter(language__in=languages)
-        return self._linked(queryset, through, "language", [json.dumps([k]) for k in languages])
+        return self._linked(queryset, through, "language", languages)
 
     def filter_subject(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         subjects = self.keys_of(Subject.objects.filter(identifier__in=value))
         through = Document.subjects.through.objects.filter(subject__in=subjects)
-        return self._linked(queryset, through, "subject", [json.dumps([k]) for k in subjects])
+        return self._linked(queryset, through, "subject", subjects)
 
     def filter_place(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         through = Document.places.through.objects.filter(place__identifier__in=value)
@@ -338,7 +341,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         if self.form.cleaned_data.get("agent"):
             return queryset  # combined with the agent filter above
         roles = self._roles().filter(role__in=value)
-        return self._linked(queryset, roles, "role", [json.dumps([role]) for role in value])
+        return self._linked(queryset, roles, "role", value)
 
     def overlapping(self, first: date | None, last: date | None) -> Q:
         """By class of span (``date_overlap_q(by_span=True)``, read from the index
@@ -351,13 +354,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         would gather and sort them all."""
         if first is None or last is None:
             return date_overlap_q(first, last)
-        years = [json.dumps([year]) for year in range(first.year - 1, last.year + 1)]
-        share = per_request(
-            self.request,
-            f"share year {years[0]}–{years[-1]}",
-            lambda: facet_tallies.share(self.search_kind, "year", years),
-        )
-        if share >= self.BROAD_PERIOD:
+        if self._share("year", range(first.year - 1, last.year + 1)) >= self.BROAD_PERIOD:
             return date_overlap_q(first, last)
         period = date_overlap_q(first, last, by_span=True)
         # The date orders' keys of the documents found lie between the earliest start among
@@ -384,9 +381,22 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
     #: document in turn (see ``_linked``)
     BROAD = 0.1
 
-    def _linked(self, queryset: QuerySet, links: QuerySet, facet: str, keys: list[str]) -> QuerySet:
+    def _share(self, facet: str, values: Iterable[Any]) -> float:
+        """The part of the public documents that have one of ``facet``'s ``values`` (kept as
+        themselves, or the keys of the records they name), from the kept tallies
+        (``facet_tallies.share``), read once per request."""
+        keys = [json.dumps([value]) for value in values]
+        return per_request(
+            self.request,
+            f"share {facet} {keys}",
+            lambda: facet_tallies.share(self.search_kind, facet, keys),
+        )
+
+    def _linked(
+        self, queryset: QuerySet, links: QuerySet, facet: str, values: list[Any]
+    ) -> QuerySet:
         """The documents that ``links`` (rows with a ``document_id``) name, the values they
-        link to being ``facet``'s ``keys``.
+        link to being ``facet``'s ``values``.
 
         As a list of the linked documents (``id IN (SELECT document_id …)``), or, where the
         kept tallies say the values are on at least :attr:`BROAD` of the public documents,
@@ -399,12 +409,7 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         by their own columns and joins: SQLite would run a subquery within ``links`` again for
         every document tested.)
         """
-        share = per_request(
-            self.request,
-            f"share {facet} {keys}",
-            lambda: facet_tallies.share(self.search_kind, facet, keys),
-        )
-        if share >= self.BROAD:
+        if self._share(facet, values) >= self.BROAD:
             return queryset.filter(Exists(links.filter(document_id=OuterRef("pk"))))
         return queryset.filter(pk__in=links.values("document_id"))
 

@@ -176,9 +176,9 @@ def _documents_by_role(agent: Agent) -> list[RoleDocuments]:
     browse = reverse("documents:list")
     return [
         RoleDocuments(
-            label=str(DocumentRole(code).label) if code in DocumentRole.values else code,
+            label=shown[code][0].get_role_display(),
             total=totals[code],
-            rows=shown.get(code, []),
+            rows=shown[code],
             url=f"{browse}?{urlencode({'agent': agent.identifier, 'role': code})}",
         )
         for code in sorted(totals, key=lambda code: _ROLE_ORDER.get(code, 99))
