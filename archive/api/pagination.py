@@ -207,7 +207,14 @@ class KirokuPagination(BasePagination):
                             "type": "object",
                             "required": ["value", "label", "count"],
                             "properties": {
-                                "value": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                                # a code or identifier, a year or decade, yes or no
+                                "value": {
+                                    "oneOf": [
+                                        {"type": "string"},
+                                        {"type": "integer"},
+                                        {"type": "boolean"},
+                                    ]
+                                },
                                 "label": {"type": "string"},
                                 "count": {"type": "integer"},
                             },

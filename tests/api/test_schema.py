@@ -55,6 +55,20 @@ def test_schema_is_served_and_documents_the_filters(client: Client) -> None:
     assert "400" in documents["responses"]
 
 
+def test_facet_values_of_every_kind_are_in_the_schema(client: Client) -> None:
+    """A facet's values are codes and identifiers, years and decades, or yes and no (the
+    ``has_…`` facets); the schema's facet value admits each kind a list returns."""
+    schema = client.get("/api/schema/?format=json").json()
+    page = schema["components"]["schemas"]["PaginatedDocumentList"]["properties"]
+    value = page["facets"]["additionalProperties"]["items"]["properties"]["value"]
+    allowed = {option["type"] for option in value["oneOf"]}
+    body = client.get("/api/v1/documents/?facets=form,year,has_transcript").json()
+    kinds = {bool: "boolean", int: "integer", str: "string"}
+    returned = {kinds[type(row["value"])] for rows in body["facets"].values() for row in rows}
+    assert returned == {"boolean", "integer", "string"}
+    assert returned <= allowed
+
+
 def test_swagger_ui_uses_local_assets(client: Client) -> None:
     response = client.get("/api/docs/")
     assert response.status_code == 200
