@@ -55,6 +55,7 @@ def test_schema_is_served_and_documents_the_filters(client: Client) -> None:
     assert "400" in documents["responses"]
 
 
+@pytest.mark.django_db
 def test_facet_values_of_every_kind_are_in_the_schema(client: Client) -> None:
     """A facet's values are codes and identifiers, years and decades, or yes and no (the
     ``has_…`` facets); the schema's facet value admits each kind a list returns."""
