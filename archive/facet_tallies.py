@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
-from django.db.models import CharField, F, Model, QuerySet, Value
+from django.db.models import CharField, F, Model, Q, QuerySet, Value
 from django.utils.module_loading import import_string
 
 from archive.bulk import BulkTable
@@ -294,9 +294,10 @@ def scope_of(
 ) -> str | None:
     """The scope whose records are exactly those ``data`` selects: the value's
     ``facet<TAB>key`` line if ``data`` is one filter by one value of a facet in the FilterSet's
-    ``scoped_facets`` and the value names a record (or is the facet's value itself, a role's
-    code); ``None`` otherwise. Worked out once per ``request`` (the facet counts and the list's
-    length both ask), the record looked up as the filter looks it up (``keys_of``)."""
+    ``scoped_facets`` and the value names a record (or is kept as itself, a role's code, yes
+    or no, a place's identifier with its name); ``None`` otherwise. Worked out once per
+    ``request`` (the facet counts and the list's length both ask), the record looked up as the
+    filter looks it up (``keys_of``)."""
     if len(data) != 1:
         return None
     (name,) = data
@@ -307,17 +308,33 @@ def scope_of(
     def scope() -> str | None:
         form = filterset_class(data).form
         values = form.cleaned_data.get(name) if form.is_valid() else None
+        if isinstance(values, bool):  # a yes/no filter's one value
+            values = [values]
         if not values or len(values) != 1:
             return None
         if kept.model is None:
-            # kept as the value itself: a scope if the filter's value is the facet's whole key
-            plain = not (kept.facet.label or kept.facet.annotate or kept.facet.members)
-            return f"{name}\t{json.dumps([values[0]])}" if plain else None
+            return _value_scope(filterset_class.search_kind, name, kept.facet, values[0])
         field = kept.facet.value.rsplit("__", 1)[-1]
         keys = keys_of(kept.model._default_manager.filter(**{f"{field}__in": values}), request)
         return f"{name}\t{json.dumps(keys)}" if len(keys) == 1 else None
 
     return per_request(request, f"scope {class_key(filterset_class)} {params_key(data)}", scope)
+
+
+def _value_scope(kind: str, name: str, facet: Facet, value: Any) -> str | None:
+    """The scope of a facet kept as the value itself (:func:`scope_of`): the value's key, or,
+    where it is kept with a label (a place's name, given by ``members``), the one key of the
+    value among the tallies (none for a value no public record has, or while a renamed value's
+    old key still counts records)."""
+    if facet.annotate:
+        return None  # kept as something the filter's value is not (a year of a date)
+    key = json.dumps([value])
+    if not (facet.label or facet.members):
+        return f"{name}\t{key}"
+    tallies = FacetTally.objects.filter(kind=kind, scope="", facet=name, records__gt=0)
+    labelled = Q(value=key) | Q(value__startswith=key[:-1] + ", ")
+    keys = list(tallies.filter(labelled).values_list("value", flat=True)[:2])
+    return f"{name}\t{keys[0]}" if len(keys) == 1 else None
 
 
 def share(kind: str, facet: str, keys: Collection[str]) -> float:

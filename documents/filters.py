@@ -252,8 +252,19 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
     # not the agent filter, which matches public agents only (the facet keeps every agent and
     # shows the public ones), nor the collection filter, which takes the units below a unit
     # too, nor the date filters, which take ranges; the role facet, like its filter, counts
-    # the roles of public agents only
-    scoped_facets = ("form", "language", "subject", "repository", "role")
+    # the roles of public agents only; the place, like its filter, where a document was
+    # written and the places it mentions
+    scoped_facets = (
+        "form",
+        "language",
+        "subject",
+        "repository",
+        "role",
+        "place",
+        "has_transcript",
+        "has_translation",
+        "has_digital_object",
+    )
 
     repository = MultiValueCharFilter(method="filter_repository", label="Repository (identifier)")
     repository_id = MultiValueNumberFilter(
@@ -317,9 +328,12 @@ class DocumentFilterSet(DateFilterMixin, KirokuFilterSet):
         return self._linked(queryset, through, "subject", subjects)
 
     def filter_place(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        through = Document.places.through.objects.filter(place__identifier__in=value)
+        # the places' keys first: joined to the places inside the OR, the documents are read
+        # one by one (SQLite, 6.6 s at a million); by key, each side is a range of an index
+        places = self.keys_of(Place.objects.filter(identifier__in=value))
+        through = Document.places.through.objects.filter(place__in=places)
         mentioned = Q(pk__in=through.values("document_id"))
-        return queryset.filter(Q(place__identifier__in=value) | mentioned)
+        return queryset.filter(Q(place__in=places) | mentioned)
 
     def _roles(self) -> QuerySet:
         """Roles of agents the requester may see (a hidden agent's identifier finds nothing):
