@@ -947,6 +947,10 @@ def _indexes_built_after(model: type[models.Model]) -> Iterator[None]:
     try:
         yield
     finally:
+        if connection.in_atomic_block:
+            # the checks a transaction defers are made now: PostgreSQL builds no index on a
+            # table with checks pending (outside a transaction, each batch's committed them)
+            connection.check_constraints(table_names=[model._meta.db_table])
         with connection.cursor() as cursor:
             for index in model._meta.indexes:
                 cursor.execute(str(index.create_sql(model, editor)))
