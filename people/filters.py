@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from archive.filters import (
@@ -26,6 +30,44 @@ AGENT_ORDERINGS = {
 }
 
 
+role_label = choice_label(DocumentRole)
+
+
+def count_roles(rows: QuerySet, limit: int) -> list[dict[str, Any]]:
+    """The agents' role facet: how many of ``rows`` have each role in a public document.
+
+    Grouping the roles joined to their documents reads every role (2.4 million at a million
+    documents: 7 s on SQLite, the whole of the agents' page). Here each pair of an agent and a
+    role it has is read once, in the order of the roles' ``(agent, role)`` index, and tested
+    for one public document of that role (390,000 pairs; 17.5 → 5.2 s, raw SQL, SQLite)."""
+    try:
+        ids_sql, ids_params = rows.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing
+        return []
+    pairs_sql, pairs_params = (
+        AgentRole.objects.order_by().values("agent_id", "role").distinct().query.sql_with_params()
+    )
+    public_sql, public_params = (
+        AgentRole.objects.filter(AgentRole.public_q())
+        .order_by()
+        .values("agent_id", "role")
+        .query.sql_with_params()
+    )
+    sql = (
+        f"SELECT pairs.role, COUNT(*) AS n FROM ({pairs_sql}) AS pairs"  # nosec B608
+        f" WHERE pairs.agent_id IN ({ids_sql})"
+        f" AND EXISTS (SELECT 1 FROM ({public_sql}) AS public_"
+        "  WHERE public_.agent_id = pairs.agent_id AND public_.role = pairs.role)"
+        " GROUP BY pairs.role ORDER BY n DESC, pairs.role LIMIT %s"
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, [*pairs_params, *ids_params, *public_params, limit])
+        return [
+            {"value": role, "label": role_label(role), "count": count}
+            for role, count in cursor.fetchall()
+        ]
+
+
 class AgentFilterSet(DateFilterMixin, KirokuFilterSet):
     """Persons, organizations and families: by any of their names, kind, role and period."""
 
@@ -37,10 +79,7 @@ class AgentFilterSet(DateFilterMixin, KirokuFilterSet):
         "nationality": Facet("nationality", excludes=("nationality",), display=country_label),
         # roles in public documents only (a draft document reveals nothing)
         "role": Facet(
-            "document_roles__role",
-            excludes=("role",),
-            restrict=AgentRole.public_q("document_roles__"),
-            display=choice_label(DocumentRole),
+            "document_roles__role", excludes=("role",), counter=count_roles, display=role_label
         ),
         "decade": Facet(
             "facet_decade",

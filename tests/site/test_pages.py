@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from archive.filters import in_subtree_q
 from archive.models import Collection
 from documents.models import Document
-from people.models import Agent, AgentRole
+from people.models import Agent, AgentRole, DocumentRole
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,36 @@ def test_people_facets_count_public_agents(client: Client) -> None:
     for role, count in roles.items():
         with_role = AgentRole.objects.filter(AgentRole.public_q(), role=role)
         assert count == public.filter(pk__in=with_role.values("agent_id")).count(), role
+
+
+@pytest.mark.parametrize("query", ["", "kind=person", "nationality=SU", "q=hatoyama"])
+def test_people_role_facet_counts_roles_in_public_documents_only(
+    client: Client, query: str
+) -> None:
+    """Each role counts the listed agents with that role in a public document: a role in a
+    withdrawn document, or a hidden agent's, counts nothing."""
+    document = Document.objects.public().order_by("pk").first()
+    Document.objects.filter(pk=document.pk).update(status="draft")
+    agent = Agent.objects.public().get(identifier="khrushchev-nikita")
+    AgentRole.objects.create(document=document, agent=agent, role="donor")
+    hidden = Agent.objects.exclude(Agent.public_q()).first()
+    if hidden is not None:
+        public_document = Document.objects.public().first()
+        AgentRole.objects.create(document=public_document, agent=hidden, role="interpreter")
+    response = client.get(f"/people/?{query}")
+    assert response.status_code == 200
+    browse = response.context["browse"]
+    listed = response.context["browse"].filterset.qs
+    roles = {v.value: v.count for v in browse.group("role").values}
+    expected = {}
+    for role in DocumentRole.values:
+        with_role = AgentRole.objects.filter(AgentRole.public_q(), role=role)
+        count = listed.filter(pk__in=with_role.values("agent_id")).count()
+        if count:
+            expected[role] = count
+    assert roles == expected
+    # the draft's role would have counted the agent once more
+    assert not AgentRole.objects.filter(AgentRole.public_q(), agent=agent, role="donor").exists()
 
 
 def test_people_filters_and_period(client: Client) -> None:
